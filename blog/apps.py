@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class BlogConfig(AppConfig):
+    name = "blog"
+    verbose_name = "Content"
+
+    def ready(self):
+        from . import signals  # noqa: F401

@@ -1,0 +1,5 @@
+from .models import SiteOptions
+
+
+def site(request):
+    return {"site": SiteOptions.get()}

@@ -1,0 +1,238 @@
+"""Content: posts, their taxonomy, their view counts and the site's options."""
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PENDING = "pending", "Pending review"
+    FUTURE = "future", "Scheduled"
+    PUBLISH = "publish", "Published"
+    PRIVATE = "private", "Private"
+
+
+class Discussion(models.TextChoices):
+    OPEN = "open", "Open"
+    CLOSED = "closed", "Closed"
+
+
+class SiteOptions(models.Model):
+    """The site's options, one row, edited in the admin under Settings."""
+
+    title = models.CharField(max_length=200, default="Inkwell")
+    tagline = models.CharField(max_length=300, blank=True, default="Just another Inkwell blog")
+    theme = models.CharField(
+        max_length=50, default="classic",
+        help_text="Folder under templates/themes/. Templates the theme lacks come from classic.",
+    )
+    footer_credit = models.CharField(
+        "footer credit line", max_length=300, blank=True,
+        default="Classic theme, after Kubrick by Michael Heilemann.",
+    )
+    default_comment_status = models.CharField(
+        "allow people to submit comments on new posts",
+        max_length=6, choices=Discussion.choices, default=Discussion.OPEN,
+    )
+    default_ping_status = models.CharField(
+        "allow link notifications from other blogs (pingbacks and trackbacks) on new posts",
+        max_length=6, choices=Discussion.choices, default=Discussion.OPEN,
+    )
+    thread_comments_depth = models.PositiveSmallIntegerField(
+        "threaded comments levels deep", default=5,
+        choices=[(n, str(n)) for n in range(1, 11)],
+        help_text="Replies deeper than this are shown at the deepest level.",
+    )
+
+    CACHE_KEY = "inkwell:site-options"
+
+    class Meta:
+        verbose_name = verbose_name_plural = "Settings"
+
+    def __str__(self):
+        return "Site settings"
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def get(cls):
+        options = cache.get(cls.CACHE_KEY)
+        if options is None:
+            options, _ = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, options, 300)
+        return options
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name_plural = "categories"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:category", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=200, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("blog:tag", kwargs={"slug": self.slug})
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published posts, and scheduled ones whose time has come."""
+        return self.filter(
+            status__in=[Status.PUBLISH, Status.FUTURE], published_at__lte=timezone.now()
+        )
+
+    def search(self, words):
+        query = Q()
+        for word in words.split()[:20]:
+            query &= Q(title__icontains=word) | Q(excerpt__icontains=word) | Q(body__icontains=word)
+        return self.filter(query)
+
+
+def _default_comment_status():
+    return SiteOptions.get().default_comment_status
+
+
+def _default_ping_status():
+    return SiteOptions.get().default_ping_status
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=255, blank=True)
+    slug = models.SlugField(
+        max_length=200, allow_unicode=True, blank=True,
+        help_text="The last part of the permalink; made from the title when left empty, "
+        "and kept unique among posts of the same day.",
+    )
+    body = models.TextField(blank=True, help_text="HTML.")
+    excerpt = models.TextField(blank=True, help_text="Shown in lists and feeds; optional.")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="posts")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT,
+                              db_index=True)
+    published_at = models.DateTimeField(
+        "publish date", default=timezone.now, db_index=True,
+        help_text="A published post dated in the future is scheduled: readers see it from then.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    comment_status = models.CharField(
+        "comments", max_length=6, choices=Discussion.choices, default=_default_comment_status
+    )
+    ping_status = models.CharField(
+        "pingbacks and trackbacks", max_length=6, choices=Discussion.choices,
+        default=_default_ping_status,
+    )
+    is_sticky = models.BooleanField(
+        "stick to the top of the blog", default=False,
+        help_text="Sticky posts come first on the home page.",
+    )
+    source_url = models.URLField("source URL", max_length=500, blank=True,
+                                 help_text="The original article, for a repost.")
+    source_name = models.CharField("source name", max_length=200, blank=True)
+    categories = models.ManyToManyField(Category, blank=True, related_name="posts")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        indexes = [models.Index(fields=["status", "published_at"])]
+
+    def __str__(self):
+        return self.display_title
+
+    @property
+    def display_title(self):
+        return self.title or "(no title)"
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISH and self.published_at > timezone.now():
+            self.status = Status.FUTURE
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:190] or "post"
+        self.slug = self._unique_slug_for_the_day(self.slug)
+        super().save(*args, **kwargs)
+
+    def _unique_slug_for_the_day(self, slug):
+        day = timezone.localdate(self.published_at)
+        taken = set(
+            Post.objects.filter(published_at__date=day, slug__startswith=slug)
+            .exclude(pk=self.pk).values_list("slug", flat=True)
+        )
+        candidate, n = slug, 2
+        while candidate in taken:
+            candidate, n = f"{slug}-{n}", n + 1
+        return candidate
+
+    def get_absolute_url(self):
+        day = timezone.localdate(self.published_at)
+        return reverse("blog:post", kwargs={
+            "year": day.year, "month": day.month, "day": day.day, "slug": self.slug
+        })
+
+    @property
+    def comments_feed_url(self):
+        return f"{self.get_absolute_url()}feed/"
+
+    @property
+    def trackback_url(self):
+        return f"{self.get_absolute_url()}trackback/"
+
+    def get_shortlink(self):
+        return f"/?p={self.pk}"
+
+    @property
+    def is_published(self):
+        return (self.status in (Status.PUBLISH, Status.FUTURE)
+                and self.published_at <= timezone.now())
+
+    @property
+    def comments_open(self):
+        return self.comment_status == Discussion.OPEN
+
+    @property
+    def pings_open(self):
+        return self.ping_status == Discussion.OPEN
+
+
+class PostViews(models.Model):
+    """A post's view count, kept apart from the post so counting never rewrites the post row."""
+
+    post = models.OneToOneField(Post, primary_key=True, on_delete=models.CASCADE,
+                                related_name="view_count")
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "views"
+
+    def __str__(self):
+        return f"{self.count} views"

@@ -1,0 +1,166 @@
+"""Reader-facing views: the home page and its archives, the single post, health."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.views.generic import ListView
+
+from . import hits, themes
+from .content import render_post_body
+from .models import Category, Post, Tag
+
+POSTS_PER_PAGE = 10
+
+
+def visible_posts(request):
+    """Readers see what is published; editors also see drafts, pending and scheduled posts."""
+    if request.user.has_perm("blog.change_post"):
+        return Post.objects.all()
+    return Post.objects.published()
+
+
+def home(request):
+    """`/` answers WordPress's query-string URLs too: `/?p=ID` and `/?s=words`."""
+    if post_id := request.GET.get("p"):
+        if not post_id.isdigit():
+            raise Http404
+        post = get_object_or_404(visible_posts(request), pk=int(post_id))
+        return HttpResponsePermanentRedirect(post.get_absolute_url())
+    if "s" in request.GET:
+        return SearchResults.as_view()(request)
+    return PostIndex.as_view()(request)
+
+
+def post_detail(request, year, month, day, slug):
+    try:
+        date = datetime.date(year, month, day)
+    except ValueError as error:
+        raise Http404 from error
+    post = get_object_or_404(
+        visible_posts(request).select_related("author").prefetch_related("categories", "tags"),
+        published_at__date=date, slug=slug,
+    )
+    views = hits.record_view(post, request) if post.is_published else hits.current_views(post)
+    headers = {}
+    if post.pings_open:
+        headers["X-Pingback"] = request.build_absolute_uri(reverse("xmlrpc"))
+    context = {"post": post, "body": render_post_body(post.body), "views": views}
+    return themes.render(request, themes.post_templates(post), context, headers=headers)
+
+
+class PostListView(ListView):
+    """Lists of posts, ten a page at /page/N/, rendered through the theme's hierarchy."""
+
+    paginate_by = POSTS_PER_PAGE
+    context_object_name = "posts"
+    heading = ""
+
+    def get_queryset(self):
+        return (Post.objects.published().select_related("author")
+                .prefetch_related("categories", "tags"))
+
+    def get_template_names(self):
+        return themes.template_names(self.template_hierarchy() + ["archive.html", "index.html"])
+
+    def template_hierarchy(self):
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["heading"] = self.heading
+        return context
+
+
+class PostIndex(PostListView):
+    """The home page: sticky posts first on page 1, on top of the ten newest."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(is_sticky=False)
+
+    def get_template_names(self):
+        return themes.template_names(["home.html", "index.html"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if context["page_obj"].number == 1:
+            sticky = list(super().get_queryset().filter(is_sticky=True))
+            context["posts"] = sticky + list(context["posts"])
+        return context
+
+
+class SearchResults(PostListView):
+    def get_queryset(self):
+        self.words = self.request.GET.get("s", "").strip()[:200]
+        return super().get_queryset().search(self.words)
+
+    def template_hierarchy(self):
+        return ["search.html"]
+
+    def get_context_data(self, **kwargs):
+        self.heading = f"Search Results for: {self.words}"
+        return super().get_context_data(search_words=self.words, **kwargs)
+
+
+class CategoryArchive(PostListView):
+    def get_queryset(self):
+        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
+        self.heading = f"Category: {self.category.name}"
+        return super().get_queryset().filter(categories=self.category)
+
+    def template_hierarchy(self):
+        return [f"category-{self.category.slug}.html", "category.html"]
+
+
+class TagArchive(PostListView):
+    def get_queryset(self):
+        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.heading = f"Tag: {self.tag.name}"
+        return super().get_queryset().filter(tags=self.tag)
+
+    def template_hierarchy(self):
+        return [f"tag-{self.tag.slug}.html", "tag.html"]
+
+
+class AuthorArchive(PostListView):
+    def get_queryset(self):
+        self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
+        self.heading = f"Author: {self.author.get_full_name() or self.author.get_username()}"
+        return super().get_queryset().filter(author=self.author)
+
+    def template_hierarchy(self):
+        return [f"author-{self.author.get_username()}.html", "author.html"]
+
+
+class DateArchive(PostListView):
+    def get_queryset(self):
+        year, month, day = (self.kwargs.get(k) for k in ("year", "month", "day"))
+        try:
+            date = datetime.date(year, month or 1, day or 1)
+        except ValueError as error:
+            raise Http404 from error
+        queryset = super().get_queryset().filter(published_at__year=year)
+        if day:
+            self.heading = f"Daily Archives: {date:%B} {date.day}, {year}"
+            return queryset.filter(published_at__date=date)
+        if month:
+            self.heading = f"Monthly Archives: {date:%B %Y}"
+            return queryset.filter(published_at__month=month)
+        self.heading = f"Yearly Archives: {year}"
+        return queryset
+
+    def template_hierarchy(self):
+        return ["date.html"]
+
+
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except Exception:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse(f"ok {timezone.now():%Y-%m-%dT%H:%M:%SZ}\n", content_type="text/plain")

@@ -1,0 +1,76 @@
+"""Data for the sidebar widgets, computed once and cached until content or discussion changes."""
+
+import django_comments
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from django.db.models import CharField, Count, Q
+from django.db.models.functions import Cast, TruncMonth
+
+from .models import Category, Post
+
+VERSION_KEY = "inkwell:widgets:version"
+TIMEOUT = 300  # scheduled posts become due without any save: never trust the cache longer
+
+
+def invalidate():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.set(VERSION_KEY, 1, None)
+
+
+def sidebar_data():
+    version = cache.get_or_set(VERSION_KEY, 1, None)
+    key = f"inkwell:widgets:{version}"
+    data = cache.get(key)
+    if data is None:
+        data = {
+            "recent_posts": recent_posts(),
+            "recent_comments": recent_comments(),
+            "archives": monthly_archives(),
+            "categories": categories(),
+        }
+        cache.set(key, data, TIMEOUT)
+    return data
+
+
+def recent_posts(limit=5):
+    return [
+        {"title": post.display_title, "url": post.get_absolute_url()}
+        for post in Post.objects.published().only("title", "slug", "published_at")[:limit]
+    ]
+
+
+def recent_comments(limit=5):
+    comments = (
+        django_comments.get_model().objects
+        .filter(is_public=True, is_removed=False,
+                content_type=ContentType.objects.get_for_model(Post),
+                object_pk__in=Post.objects.published()
+                .annotate(pk_text=Cast("pk", CharField())).values("pk_text"))
+        .order_by("-submit_date")
+        .prefetch_related("content_object")[:limit]
+    )
+    return [
+        {"author": comment.name, "author_url": comment.url,
+         "post_title": comment.content_object.display_title,
+         "url": f"{comment.content_object.get_absolute_url()}#comment-{comment.pk}"}
+        for comment in comments
+    ]
+
+
+def monthly_archives():
+    months = (
+        Post.objects.published().annotate(month=TruncMonth("published_at"))
+        .values("month").annotate(count=Count("id")).order_by("-month")
+    )
+    return [{"month": row["month"], "count": row["count"]} for row in months]
+
+
+def categories():
+    rows = (
+        Category.objects.annotate(
+            count=Count("posts", filter=Q(posts__in=Post.objects.published()))
+        ).filter(count__gt=0).order_by("name")
+    )
+    return [{"name": c.name, "url": c.get_absolute_url(), "count": c.count} for c in rows]

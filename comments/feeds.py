@@ -1,0 +1,78 @@
+"""Comment feeds: the site's at /comments/feed/, each post's at <permalink>feed/."""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField
+from django.db.models.functions import Cast
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from blog.models import Post, SiteOptions
+
+from .markup import render_comment_text
+from .models import Comment
+
+FEED_ITEMS = 10
+
+
+class SiteCommentsFeed(Feed):
+    def title(self):
+        return f"Comments for {SiteOptions.get().title}"
+
+    def link(self):
+        return "/"
+
+    def description(self):
+        return SiteOptions.get().tagline
+
+    def items(self):
+        published = Post.objects.published().annotate(pk_text=Cast("pk", CharField()))
+        return (
+            Comment.objects.filter(
+                is_public=True, is_removed=False,
+                content_type=ContentType.objects.get_for_model(Post),
+                object_pk__in=published.values("pk_text"),
+            ).prefetch_related("content_object").order_by("-submit_date")[:FEED_ITEMS]
+        )
+
+    def item_title(self, comment):
+        return f"Comment on {comment.content_object.display_title} by {comment.name}"
+
+    def item_link(self, comment):
+        return f"{comment.content_object.get_absolute_url()}#{comment.anchor}"
+
+    def item_description(self, comment):
+        return render_comment_text(comment.comment)
+
+    def item_author_name(self, comment):
+        return comment.name
+
+    def item_pubdate(self, comment):
+        return comment.submit_date
+
+
+class PostCommentsFeed(SiteCommentsFeed):
+    def get_object(self, request, year, month, day, slug):
+        try:
+            date = datetime.date(year, month, day)
+        except ValueError as error:
+            raise Http404 from error
+        return get_object_or_404(Post.objects.published(), slug=slug, published_at__date=date)
+
+    def title(self, post):
+        return f"Comments on: {post.display_title}"
+
+    def link(self, post):
+        return post.get_absolute_url()
+
+    def items(self, post):
+        comments = list(Comment.objects.for_model(post).filter(is_public=True, is_removed=False)
+                        .select_related("user").order_by("-submit_date")[:FEED_ITEMS])
+        for comment in comments:
+            comment.content_object = post
+        return comments
+
+    def item_title(self, comment):
+        return f"By: {comment.name}"

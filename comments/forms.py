@@ -1,0 +1,75 @@
+"""The Leave a Reply form, with WordPress's field names, limits and error texts."""
+
+from django import forms
+from django.core.validators import URLValidator
+from django_comments_xtd.forms import XtdCommentForm
+
+from .models import Comment
+
+REQUIRED = "Error: Please fill the required fields."
+
+
+class CommentForm(XtdCommentForm):
+    name = forms.CharField(
+        label="Name", max_length=245,
+        error_messages={"required": REQUIRED, "max_length": "Error: Your name is too long."},
+    )
+    email = forms.EmailField(
+        label="Email", max_length=100,
+        error_messages={
+            "required": REQUIRED,
+            "invalid": "Error: Please enter a valid email address.",
+            "max_length": "Error: Your email address is too long.",
+        },
+    )
+    url = forms.URLField(
+        label="Website", max_length=200, required=False, assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        error_messages={
+            "invalid": "Error: Please enter a valid website address (http:// or https://).",
+            "max_length": "Error: Your URL is too long.",
+        },
+    )
+    comment = forms.CharField(
+        label="Comment", max_length=65525, widget=forms.Textarea,
+        error_messages={
+            "required": "Error: Please type your comment text.",
+            "max_length": "Error: Your comment is too long.",
+        },
+    )
+    remember = forms.BooleanField(
+        required=False,
+        label="Save my name, email, and website in this browser for the next time I comment.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = {"name": "author", "email": "email", "url": "url", "comment": "comment",
+               "remember": "wp-comment-cookies-consent", "followup": "followup"}
+        for field, element_id in ids.items():
+            self.fields[field].widget.attrs = {"id": element_id}
+        self.fields["name"].widget.attrs.update(autocomplete="name", maxlength=245)
+        self.fields["email"].widget.attrs.update(autocomplete="email", maxlength=100)
+        self.fields["url"].widget.attrs.update(autocomplete="url", maxlength=200)
+        self.fields["comment"].widget.attrs.update(rows=8, cols=45, maxlength=65525)
+        self.fields["email"].help_text = ""
+        self.fields["email"].widget.input_type = "email"
+        self.fields["url"].widget.input_type = "url"
+        self.fields["followup"].label = "Notify me of follow-up comments by email."
+
+    def get_comment_model(self):
+        return Comment
+
+    def get_comment_create_data(self, site_id=None):
+        data = super().get_comment_create_data(site_id=site_id)
+        data.pop("content_object", None)
+        return data
+
+    def error_messages_in_order(self):
+        """The form's errors as WordPress shows them: one line each, no repeats."""
+        messages = []
+        for field in ("comment", "name", "email", "url", "reply_to", "honeypot"):
+            messages.extend(m for m in self.errors.get(field, []) if m not in messages)
+        for errors in self.errors.values():
+            messages.extend(m for m in errors if m not in messages)
+        return messages

@@ -1,0 +1,29 @@
+"""Root URLs: WordPress's URL scheme (see ARCHITECTURE.md)."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
+from django.views.static import serve
+
+from blog import feeds as blog_feeds
+from blog import views as blog_views
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    re_path(r"^wp-admin(?:/.*)?$", RedirectView.as_view(url="/admin/", permanent=True)),
+    path("wp-login.php", RedirectView.as_view(url="/admin/login/", permanent=True)),
+    path("healthz", blog_views.healthz, name="healthz"),
+    path("feed/", blog_feeds.LatestPostsFeed(), name="feed"),
+    path("feed/atom/", blog_feeds.LatestPostsAtomFeed(), name="feed-atom"),
+    path("", include("comments.urls")),
+    path("", include("blog.urls")),
+]
+
+if settings.INKWELL_SERVE_MEDIA:
+    urlpatterns.append(
+        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )
+
+handler404 = "blog.errors.page_not_found"
+handler500 = "blog.errors.server_error"
