@@ -65,8 +65,10 @@ class TagAdmin(admin.ModelAdmin):
 class SiteOptionsAdmin(admin.ModelAdmin):
     fieldsets = [
         ("General", {"fields": ["title", "tagline", "theme", "footer_credit"]}),
-        ("Discussion", {"fields": ["default_comment_status", "default_ping_status",
-                                   "thread_comments_depth"]}),
+        (
+            "Discussion",
+            {"fields": ["default_comment_status", "default_ping_status", "thread_comments_depth"]},
+        ),
     ]
 
     def has_add_permission(self, request):

@@ -6,8 +6,9 @@ from django.utils.html import escape
 
 CAPTION_RE = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
 ATTR_RE = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
-IMAGE_RE = re.compile(r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$",
-                      re.DOTALL | re.IGNORECASE)
+IMAGE_RE = re.compile(
+    r"^\s*((?:<a\b[^>]*>\s*)?<img\b[^>]*>(?:\s*</a>)?)(.*)$", re.DOTALL | re.IGNORECASE
+)
 BLOCK_TAGS = (
     "address|article|aside|blockquote|details|div|dl|fieldset|figcaption|figure|footer|form|"
     "h[1-6]|header|hr|li|main|nav|ol|p|pre|section|table|tbody|td|th|thead|tr|ul|iframe|"

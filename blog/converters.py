@@ -38,4 +38,4 @@ class Slug:
 register_converter(FourDigitYear, "yyyy")
 register_converter(TwoDigit, "mm")
 register_converter(TwoDigit, "dd")
-register_converter(Slug, "slug")
+register_converter(Slug, "wpslug")

@@ -43,40 +43,79 @@ water.</p>"""
 POSTS = [
     {
         "slug": "harbour-library-runs-on-the-tide",
-        "title": "Harbour library becomes the first public building on the coast to run on the tide",
-        "excerpt": "Wrenmouth's new library draws its power from two turbines in the old mill race.",
+        "title": "Harbour library becomes the first public building on the coast "
+        "to run on the tide",
+        "excerpt": "Wrenmouth's new library draws its power from two turbines "
+        "in the old mill race.",
         "body": NEWS_BODY,
         "source_name": "Coastal Wire Service",
         "source_url": "https://example.com/coastal-wire/harbour-library-tide",
-        "comment_status": Discussion.OPEN, "ping_status": Discussion.CLOSED,
-        "categories": ["News", "Energy"], "tags": ["libraries", "tidal power"],
-        "days_ago": 1, "views": 1287,
+        "comment_status": Discussion.OPEN,
+        "ping_status": Discussion.CLOSED,
+        "categories": ["News", "Energy"],
+        "tags": ["libraries", "tidal power"],
+        "days_ago": 1,
+        "views": 1287,
         "comments": [
-            ("Mara Quill", "mara@example.com", "https://example.org/mara",
-             "I borrowed a book there on opening day. The tide-table slip is a lovely touch.", [
-                 ("Tom Fairlie", "tom@example.com", "",
-                  "Same here! Mine is due at 06:12, high water. Early start.", [
-                      ("Mara Quill", "mara@example.com", "https://example.org/mara",
-                       "Ha, you can return it at the evening tide, I asked.", []),
-                  ]),
-             ]),
-            ("Dev Okafor", "dev@example.com", "",
-             "Does anyone know what happens during the slack water between tides? "
-             "Is there a battery?", [
-                 ("Lena Brandt", "lena@example.com", "",
-                  "There is a small battery room in the basement, it covers the slack hours.", []),
-             ]),
-            ("Ruth Penhale", "ruth@example.com", "",
-             "Good to see the old reading room saved rather than moved inland.", []),
+            (
+                "Mara Quill",
+                "mara@example.com",
+                "https://example.org/mara",
+                "I borrowed a book there on opening day. The tide-table slip is a lovely touch.",
+                [
+                    (
+                        "Tom Fairlie",
+                        "tom@example.com",
+                        "",
+                        "Same here! Mine is due at 06:12, high water. Early start.",
+                        [
+                            (
+                                "Mara Quill",
+                                "mara@example.com",
+                                "https://example.org/mara",
+                                "Ha, you can return it at the evening tide, I asked.",
+                                [],
+                            ),
+                        ],
+                    ),
+                ],
+            ),
+            (
+                "Dev Okafor",
+                "dev@example.com",
+                "",
+                "Does anyone know what happens during the slack water between tides? "
+                "Is there a battery?",
+                [
+                    (
+                        "Lena Brandt",
+                        "lena@example.com",
+                        "",
+                        "There is a small battery room in the basement, it covers the slack hours.",
+                        [],
+                    ),
+                ],
+            ),
+            (
+                "Ruth Penhale",
+                "ruth@example.com",
+                "",
+                "Good to see the old reading room saved rather than moved inland.",
+                [],
+            ),
         ],
     },
     {
         "slug": "open-for-everything",
         "title": "Comments and pings are both open on this post",
         "body": "<p>Leave a response below, or link to this post from your own blog: both "
-                "comments and pingbacks are welcome here.</p>",
-        "comment_status": Discussion.OPEN, "ping_status": Discussion.OPEN,
-        "categories": ["Site notes"], "tags": ["discussion"], "days_ago": 3, "views": 42,
+        "comments and pingbacks are welcome here.</p>",
+        "comment_status": Discussion.OPEN,
+        "ping_status": Discussion.OPEN,
+        "categories": ["Site notes"],
+        "tags": ["discussion"],
+        "days_ago": 3,
+        "views": 42,
         "is_sticky": True,
         "comments": [("Inès Varga", "ines@example.com", "", "First! Glad this one is open.", [])],
     },
@@ -84,17 +123,25 @@ POSTS = [
         "slug": "trackbacks-only",
         "title": "Responses are closed here, but trackbacks still arrive",
         "body": "<p>This post takes no comments; other sites can still tell it that they "
-                "linked here.</p>",
-        "comment_status": Discussion.CLOSED, "ping_status": Discussion.OPEN,
-        "categories": ["Site notes"], "tags": ["discussion"], "days_ago": 5, "views": 17,
+        "linked here.</p>",
+        "comment_status": Discussion.CLOSED,
+        "ping_status": Discussion.OPEN,
+        "categories": ["Site notes"],
+        "tags": ["discussion"],
+        "days_ago": 5,
+        "views": 17,
         "comments": [],
     },
     {
         "slug": "quiet-post",
         "title": "A quiet post: comments and pings both closed",
         "body": "<p>Some posts are announcements and nothing more. This is one of them.</p>",
-        "comment_status": Discussion.CLOSED, "ping_status": Discussion.CLOSED,
-        "categories": ["Site notes"], "tags": [], "days_ago": 8, "views": 5,
+        "comment_status": Discussion.CLOSED,
+        "ping_status": Discussion.CLOSED,
+        "categories": ["Site notes"],
+        "tags": [],
+        "days_ago": 8,
+        "views": 5,
         "comments": [],
     },
 ]
@@ -109,10 +156,12 @@ def make_image():
     draw = ImageDraw.Draw(image)
     for y in range(height):
         t = y / height
-        draw.line([(0, y), (width, y)], fill=(int(40 + 180 * t), int(60 + 90 * t), int(120 + 40 * t)))
+        sky = (int(40 + 180 * t), int(60 + 90 * t), int(120 + 40 * t))
+        draw.line([(0, y), (width, y)], fill=sky)
     draw.rectangle([0, 380, width, height], fill=(28, 58, 92))
     for x in range(0, width, 24):
-        draw.arc([x, 390 + (x % 48) // 4, x + 40, 410 + (x % 48) // 4], 200, 340, fill=(90, 130, 170))
+        wave = (x % 48) // 4
+        draw.arc([x, 390 + wave, x + 40, 410 + wave], 200, 340, fill=(90, 130, 170))
     draw.rectangle([260, 230, 700, 390], fill=(60, 52, 48))
     draw.polygon([(240, 235), (480, 150), (720, 235)], fill=(88, 70, 60))
     for column in range(6):
@@ -138,8 +187,9 @@ def create_demo_content(stdout=None):
     """Create what is missing; running again changes nothing."""
     SiteOptions.get()
     author, _ = get_user_model().objects.get_or_create(
-        username="editor", defaults={"first_name": "Ada", "last_name": "Marsh",
-                                     "email": "editor@example.com"})
+        username="editor",
+        defaults={"first_name": "Ada", "last_name": "Marsh", "email": "editor@example.com"},
+    )
     if not author.has_usable_password():
         author.set_unusable_password()
         author.save()
@@ -150,24 +200,35 @@ def create_demo_content(stdout=None):
             continue
         published_at = timezone.now() - datetime.timedelta(days=spec["days_ago"], hours=3)
         post = Post.objects.create(
-            title=spec["title"], slug=spec["slug"], body=spec["body"].format(image=image_url),
-            excerpt=spec.get("excerpt", ""), author=author, status=Status.PUBLISH,
-            published_at=published_at, comment_status=spec["comment_status"],
-            ping_status=spec["ping_status"], is_sticky=spec.get("is_sticky", False),
-            source_name=spec.get("source_name", ""), source_url=spec.get("source_url", ""),
+            title=spec["title"],
+            slug=spec["slug"],
+            body=spec["body"].format(image=image_url),
+            excerpt=spec.get("excerpt", ""),
+            author=author,
+            status=Status.PUBLISH,
+            published_at=published_at,
+            comment_status=spec["comment_status"],
+            ping_status=spec["ping_status"],
+            is_sticky=spec.get("is_sticky", False),
+            source_name=spec.get("source_name", ""),
+            source_url=spec.get("source_url", ""),
         )
         post.categories.set(
             Category.objects.get_or_create(slug=_slug(name), defaults={"name": name})[0]
-            for name in spec["categories"])
+            for name in spec["categories"]
+        )
         post.tags.set(
             Tag.objects.get_or_create(slug=_slug(name), defaults={"name": name})[0]
-            for name in spec["tags"])
+            for name in spec["tags"]
+        )
         post.view_count.count = spec["views"]
         post.view_count.save()
         _add_comments(post, spec["comments"], published_at)
         created += 1
     if stdout:
-        stdout.write(f"Demo content: {created} posts created, {len(POSTS) - created} already there.")
+        stdout.write(
+            f"Demo content: {created} posts created, {len(POSTS) - created} already there."
+        )
     return created
 
 
@@ -179,8 +240,15 @@ def _add_comments(post, comments, after, parent=None):
     Comment = django_comments.get_model()
     for n, (name, email, url, text, replies) in enumerate(comments):
         comment = Comment.objects.create(
-            content_object=post, site_id=settings.SITE_ID, user_name=name, user_email=email,
-            user_url=url, comment=text, submit_date=after + datetime.timedelta(hours=n + 1),
-            parent_id=parent.pk if parent else 0, is_public=True, ip_address="127.0.0.1",
+            content_object=post,
+            site_id=settings.SITE_ID,
+            user_name=name,
+            user_email=email,
+            user_url=url,
+            comment=text,
+            submit_date=after + datetime.timedelta(hours=n + 1),
+            parent_id=parent.pk if parent else 0,
+            is_public=True,
+            ip_address="127.0.0.1",
         )
         _add_comments(post, replies, comment.submit_date, parent=comment)

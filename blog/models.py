@@ -28,23 +28,31 @@ class SiteOptions(models.Model):
     title = models.CharField(max_length=200, default="Inkwell")
     tagline = models.CharField(max_length=300, blank=True, default="Just another Inkwell blog")
     theme = models.CharField(
-        max_length=50, default="classic",
+        max_length=50,
+        default="classic",
         help_text="Folder under templates/themes/. Templates the theme lacks come from classic.",
     )
     footer_credit = models.CharField(
-        "footer credit line", max_length=300, blank=True,
+        "footer credit line",
+        max_length=300,
+        blank=True,
         default="Classic theme, after Kubrick by Michael Heilemann.",
     )
     default_comment_status = models.CharField(
         "allow people to submit comments on new posts",
-        max_length=6, choices=Discussion.choices, default=Discussion.OPEN,
+        max_length=6,
+        choices=Discussion.choices,
+        default=Discussion.OPEN,
     )
     default_ping_status = models.CharField(
         "allow link notifications from other blogs (pingbacks and trackbacks) on new posts",
-        max_length=6, choices=Discussion.choices, default=Discussion.OPEN,
+        max_length=6,
+        choices=Discussion.choices,
+        default=Discussion.OPEN,
     )
     thread_comments_depth = models.PositiveSmallIntegerField(
-        "threaded comments levels deep", default=5,
+        "threaded comments levels deep",
+        default=5,
         choices=[(n, str(n)) for n in range(1, 11)],
         help_text="Replies deeper than this are shown at the deepest level.",
     )
@@ -129,18 +137,24 @@ def _default_ping_status():
 class Post(models.Model):
     title = models.CharField(max_length=255, blank=True)
     slug = models.SlugField(
-        max_length=200, allow_unicode=True, blank=True,
+        max_length=200,
+        allow_unicode=True,
+        blank=True,
         help_text="The last part of the permalink; made from the title when left empty, "
         "and kept unique among posts of the same day.",
     )
     body = models.TextField(blank=True, help_text="HTML.")
     excerpt = models.TextField(blank=True, help_text="Shown in lists and feeds; optional.")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                               related_name="posts")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT,
-                              db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
     published_at = models.DateTimeField(
-        "publish date", default=timezone.now, db_index=True,
+        "publish date",
+        default=timezone.now,
+        db_index=True,
         help_text="A published post dated in the future is scheduled: readers see it from then.",
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -148,15 +162,19 @@ class Post(models.Model):
         "comments", max_length=6, choices=Discussion.choices, default=_default_comment_status
     )
     ping_status = models.CharField(
-        "pingbacks and trackbacks", max_length=6, choices=Discussion.choices,
+        "pingbacks and trackbacks",
+        max_length=6,
+        choices=Discussion.choices,
         default=_default_ping_status,
     )
     is_sticky = models.BooleanField(
-        "stick to the top of the blog", default=False,
+        "stick to the top of the blog",
+        default=False,
         help_text="Sticky posts come first on the home page.",
     )
-    source_url = models.URLField("source URL", max_length=500, blank=True,
-                                 help_text="The original article, for a repost.")
+    source_url = models.URLField(
+        "source URL", max_length=500, blank=True, help_text="The original article, for a repost."
+    )
     source_name = models.CharField("source name", max_length=200, blank=True)
     categories = models.ManyToManyField(Category, blank=True, related_name="posts")
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
@@ -170,10 +188,6 @@ class Post(models.Model):
     def __str__(self):
         return self.display_title
 
-    @property
-    def display_title(self):
-        return self.title or "(no title)"
-
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISH and self.published_at > timezone.now():
             self.status = Status.FUTURE
@@ -182,22 +196,28 @@ class Post(models.Model):
         self.slug = self._unique_slug_for_the_day(self.slug)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        day = timezone.localdate(self.published_at)
+        return reverse(
+            "blog:post",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    @property
+    def display_title(self):
+        return self.title or "(no title)"
+
     def _unique_slug_for_the_day(self, slug):
         day = timezone.localdate(self.published_at)
         taken = set(
             Post.objects.filter(published_at__date=day, slug__startswith=slug)
-            .exclude(pk=self.pk).values_list("slug", flat=True)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
         )
         candidate, n = slug, 2
         while candidate in taken:
             candidate, n = f"{slug}-{n}", n + 1
         return candidate
-
-    def get_absolute_url(self):
-        day = timezone.localdate(self.published_at)
-        return reverse("blog:post", kwargs={
-            "year": day.year, "month": day.month, "day": day.day, "slug": self.slug
-        })
 
     @property
     def comments_feed_url(self):
@@ -212,8 +232,9 @@ class Post(models.Model):
 
     @property
     def is_published(self):
-        return (self.status in (Status.PUBLISH, Status.FUTURE)
-                and self.published_at <= timezone.now())
+        return (
+            self.status in (Status.PUBLISH, Status.FUTURE) and self.published_at <= timezone.now()
+        )
 
     @property
     def comments_open(self):
@@ -227,8 +248,9 @@ class Post(models.Model):
 class PostViews(models.Model):
     """A post's view count, kept apart from the post so counting never rewrites the post row."""
 
-    post = models.OneToOneField(Post, primary_key=True, on_delete=models.CASCADE,
-                                related_name="view_count")
+    post = models.OneToOneField(
+        Post, primary_key=True, on_delete=models.CASCADE, related_name="view_count"
+    )
     count = models.PositiveBigIntegerField(default=0)
 
     class Meta:

@@ -43,7 +43,8 @@ def post_detail(request, year, month, day, slug):
         raise Http404 from error
     post = get_object_or_404(
         visible_posts(request).select_related("author").prefetch_related("categories", "tags"),
-        published_at__date=date, slug=slug,
+        published_at__date=date,
+        slug=slug,
     )
     views = hits.record_view(post, request) if post.is_published else hits.current_views(post)
     headers = {}
@@ -61,8 +62,9 @@ class PostListView(ListView):
     heading = ""
 
     def get_queryset(self):
-        return (Post.objects.published().select_related("author")
-                .prefetch_related("categories", "tags"))
+        return (
+            Post.objects.published().select_related("author").prefetch_related("categories", "tags")
+        )
 
     def get_template_names(self):
         return themes.template_names(self.template_hierarchy() + ["archive.html", "index.html"])

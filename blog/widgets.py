@@ -43,26 +43,36 @@ def recent_posts(limit=5):
 
 def recent_comments(limit=5):
     comments = (
-        django_comments.get_model().objects
-        .filter(is_public=True, is_removed=False,
-                content_type=ContentType.objects.get_for_model(Post),
-                object_pk__in=Post.objects.published()
-                .annotate(pk_text=Cast("pk", CharField())).values("pk_text"))
+        django_comments.get_model()
+        .objects.filter(
+            is_public=True,
+            is_removed=False,
+            content_type=ContentType.objects.get_for_model(Post),
+            object_pk__in=Post.objects.published()
+            .annotate(pk_text=Cast("pk", CharField()))
+            .values("pk_text"),
+        )
         .order_by("-submit_date")
         .prefetch_related("content_object")[:limit]
     )
     return [
-        {"author": comment.name, "author_url": comment.url,
-         "post_title": comment.content_object.display_title,
-         "url": f"{comment.content_object.get_absolute_url()}#comment-{comment.pk}"}
+        {
+            "author": comment.name,
+            "author_url": comment.url,
+            "post_title": comment.content_object.display_title,
+            "url": f"{comment.content_object.get_absolute_url()}#comment-{comment.pk}",
+        }
         for comment in comments
     ]
 
 
 def monthly_archives():
     months = (
-        Post.objects.published().annotate(month=TruncMonth("published_at"))
-        .values("month").annotate(count=Count("id")).order_by("-month")
+        Post.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("-month")
     )
     return [{"month": row["month"], "count": row["count"]} for row in months]
 
@@ -71,6 +81,8 @@ def categories():
     rows = (
         Category.objects.annotate(
             count=Count("posts", filter=Q(posts__in=Post.objects.published()))
-        ).filter(count__gt=0).order_by("name")
+        )
+        .filter(count__gt=0)
+        .order_by("name")
     )
     return [{"name": c.name, "url": c.get_absolute_url(), "count": c.count} for c in rows]

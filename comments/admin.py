@@ -8,8 +8,15 @@ from .models import Comment
 
 @admin.register(Comment)
 class CommentAdmin(XtdCommentsAdmin):
-    list_display = ["name", "kind", "comment_excerpt", "object_pk", "submit_date",
-                    "is_public", "is_removed"]
+    list_display = [
+        "name",
+        "kind",
+        "comment_excerpt",
+        "object_pk",
+        "submit_date",
+        "is_public",
+        "is_removed",
+    ]
     list_display_links = ["name"]
     list_filter = ["kind", "is_public", "is_removed", "submit_date"]
     search_fields = ["user_name", "user_email", "user_url", "comment", "ip_address"]

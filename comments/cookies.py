@@ -7,8 +7,9 @@ FIELDS = {"name": "comment_author", "email": "comment_author_email", "url": "com
 def remember(response, comment):
     values = {"name": comment.user_name, "email": comment.user_email, "url": comment.user_url}
     for field, cookie in FIELDS.items():
-        response.set_signed_cookie(cookie, values[field], salt=cookie, max_age=COOKIE_AGE,
-                                   httponly=True, samesite="Lax")
+        response.set_signed_cookie(
+            cookie, values[field], salt=cookie, max_age=COOKIE_AGE, httponly=True, samesite="Lax"
+        )
 
 
 def forget(response):

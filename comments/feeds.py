@@ -3,9 +3,9 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.syndication.views import Feed
 from django.db.models import CharField
 from django.db.models.functions import Cast
-from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -31,10 +31,13 @@ class SiteCommentsFeed(Feed):
         published = Post.objects.published().annotate(pk_text=Cast("pk", CharField()))
         return (
             Comment.objects.filter(
-                is_public=True, is_removed=False,
+                is_public=True,
+                is_removed=False,
                 content_type=ContentType.objects.get_for_model(Post),
                 object_pk__in=published.values("pk_text"),
-            ).prefetch_related("content_object").order_by("-submit_date")[:FEED_ITEMS]
+            )
+            .prefetch_related("content_object")
+            .order_by("-submit_date")[:FEED_ITEMS]
         )
 
     def item_title(self, comment):
@@ -68,8 +71,12 @@ class PostCommentsFeed(SiteCommentsFeed):
         return post.get_absolute_url()
 
     def items(self, post):
-        comments = list(Comment.objects.for_model(post).filter(is_public=True, is_removed=False)
-                        .select_related("user").order_by("-submit_date")[:FEED_ITEMS])
+        comments = list(
+            Comment.objects.for_model(post)
+            .filter(is_public=True, is_removed=False)
+            .select_related("user")
+            .order_by("-submit_date")[:FEED_ITEMS]
+        )
         for comment in comments:
             comment.content_object = post
         return comments

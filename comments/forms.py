@@ -11,11 +11,13 @@ REQUIRED = "Error: Please fill the required fields."
 
 class CommentForm(XtdCommentForm):
     name = forms.CharField(
-        label="Name", max_length=245,
+        label="Name",
+        max_length=245,
         error_messages={"required": REQUIRED, "max_length": "Error: Your name is too long."},
     )
     email = forms.EmailField(
-        label="Email", max_length=100,
+        label="Email",
+        max_length=100,
         error_messages={
             "required": REQUIRED,
             "invalid": "Error: Please enter a valid email address.",
@@ -23,7 +25,10 @@ class CommentForm(XtdCommentForm):
         },
     )
     url = forms.URLField(
-        label="Website", max_length=200, required=False, assume_scheme="https",
+        label="Website",
+        max_length=200,
+        required=False,
+        assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"])],
         error_messages={
             "invalid": "Error: Please enter a valid website address (http:// or https://).",
@@ -31,7 +36,9 @@ class CommentForm(XtdCommentForm):
         },
     )
     comment = forms.CharField(
-        label="Comment", max_length=65525, widget=forms.Textarea,
+        label="Comment",
+        max_length=65525,
+        widget=forms.Textarea,
         error_messages={
             "required": "Error: Please type your comment text.",
             "max_length": "Error: Your comment is too long.",
@@ -44,8 +51,14 @@ class CommentForm(XtdCommentForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = {"name": "author", "email": "email", "url": "url", "comment": "comment",
-               "remember": "wp-comment-cookies-consent", "followup": "followup"}
+        ids = {
+            "name": "author",
+            "email": "email",
+            "url": "url",
+            "comment": "comment",
+            "remember": "wp-comment-cookies-consent",
+            "followup": "followup",
+        }
         for field, element_id in ids.items():
             self.fields[field].widget.attrs = {"id": element_id}
         self.fields["name"].widget.attrs.update(autocomplete="name", maxlength=245)

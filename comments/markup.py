@@ -3,13 +3,28 @@
 import re
 
 import nh3
-from django.utils.html import urlize
 from django.utils.safestring import mark_safe
 
 from blog.content import autop
 
-ALLOWED_TAGS = {"a", "abbr", "acronym", "b", "blockquote", "cite", "code", "del", "em", "i",
-                "q", "s", "strike", "strong", "p", "br"}
+ALLOWED_TAGS = {
+    "a",
+    "abbr",
+    "acronym",
+    "b",
+    "blockquote",
+    "cite",
+    "code",
+    "del",
+    "em",
+    "i",
+    "q",
+    "s",
+    "strike",
+    "strong",
+    "p",
+    "br",
+}
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
@@ -19,16 +34,34 @@ ALLOWED_ATTRIBUTES = {
     "q": {"cite"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-BARE_URL_RE = re.compile(r"(?<![\"'=>])\b(https?://[^\s<>\"']+)", re.IGNORECASE)
+BARE_URL_RE = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)]", re.IGNORECASE)
+TAG_RE = re.compile(r"(<[^>]*>)")
 
 
 def clean(text):
-    return nh3.clean(text, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes=URL_SCHEMES, link_rel="nofollow ugc")
+    return nh3.clean(
+        text,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="nofollow ugc",
+    )
+
+
+def link_bare_urls(html):
+    """Wrap URLs written as plain text in links, leaving text inside existing links alone."""
+    parts, inside_link = [], False
+    for part in TAG_RE.split(html):
+        if part.startswith("<"):
+            name = part[1:].lstrip("/").split(None, 1)[0].rstrip(">").lower() if part[1:] else ""
+            if name == "a":
+                inside_link = not part.startswith("</")
+        elif not inside_link:
+            part = BARE_URL_RE.sub(lambda m: f'<a href="{m.group(0)}">{m.group(0)}</a>', part)
+        parts.append(part)
+    return "".join(parts)
 
 
 def render_comment_text(text):
     """Sanitise, link bare URLs, make paragraphs; the result is safe to show."""
-    text = text.replace("\x00", "")
-    linked = urlize(clean(text), nofollow=False, autoescape=False)
-    return mark_safe(clean(autop(linked)))
+    return mark_safe(clean(autop(link_bare_urls(clean(text)))))

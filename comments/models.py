@@ -12,11 +12,15 @@ class Kind(models.TextChoices):
 
 class Comment(XtdComment):
     xtdcomment_ptr = models.OneToOneField(
-        XtdComment, parent_link=True, primary_key=True, on_delete=models.CASCADE,
+        XtdComment,
+        parent_link=True,
+        primary_key=True,
+        on_delete=models.CASCADE,
         related_name="inkwell_comment",
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMMENT,
-                            db_index=True)
+    kind = models.CharField(
+        max_length=10, choices=Kind.choices, default=Kind.COMMENT, db_index=True
+    )
     user_agent = models.CharField(max_length=255, blank=True)
 
     class Meta:

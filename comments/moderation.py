@@ -27,9 +27,11 @@ def check_parent(post, parent_id):
 
     if not parent_id:
         return None
-    parent = Comment.objects.for_model(post).filter(
-        pk=parent_id, is_public=True, is_removed=False
-    ).first()
+    parent = (
+        Comment.objects.for_model(post)
+        .filter(pk=parent_id, is_public=True, is_removed=False)
+        .first()
+    )
     if parent is None:
         raise Rejected("Error: The comment you are replying to does not exist on this post.")
     if parent.level + 1 >= SiteOptions.get().thread_comments_depth:

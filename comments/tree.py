@@ -21,8 +21,10 @@ class Thread:
 
 def approved_comments(post):
     return (
-        Comment.objects.for_model(post).filter(is_public=True, is_removed=False)
-        .select_related("user").order_by("thread_id", "order")
+        Comment.objects.for_model(post)
+        .filter(is_public=True, is_removed=False)
+        .select_related("user")
+        .order_by("thread_id", "order")
     )
 
 

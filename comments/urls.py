@@ -1,13 +1,16 @@
 from django.urls import path
 
-from blog import converters  # noqa: F401  (registers yyyy, mm, dd and slug)
+from blog import converters  # noqa: F401  (registers yyyy, mm, dd and wpslug)
 
 from . import feeds, views, xmlrpc
 
 urlpatterns = [
     path("comments/post/", views.post_comment, name="comment-post"),
     path("comments/feed/", feeds.SiteCommentsFeed(), name="comments-feed"),
-    path("<yyyy:year>/<mm:month>/<dd:day>/<slug:slug>/feed/", feeds.PostCommentsFeed(),
-         name="post-comments-feed"),
+    path(
+        "<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/feed/",
+        feeds.PostCommentsFeed(),
+        name="post-comments-feed",
+    ),
     path("xmlrpc.php", xmlrpc.endpoint, name="xmlrpc"),
 ]

@@ -13,7 +13,6 @@ from django.views.decorators.csrf import csrf_exempt
 @csrf_exempt
 def endpoint(request):
     if request.method != "POST":
-        return HttpResponse("XML-RPC server accepts POST requests only.",
-                            content_type="text/plain")
+        return HttpResponse("XML-RPC server accepts POST requests only.", content_type="text/plain")
     body = dumps(Fault(0, ""), methodresponse=True)
     return HttpResponse(body, content_type="text/xml; charset=utf-8")

@@ -28,8 +28,11 @@ def comment_form(context, post):
     form.replying_to = None
     reply_to = request.GET.get("replytocom", "")
     if reply_to.isdigit():
-        parent = (Comment.objects.for_model(post)
-                  .filter(pk=int(reply_to), is_public=True, is_removed=False).first())
+        parent = (
+            Comment.objects.for_model(post)
+            .filter(pk=int(reply_to), is_public=True, is_removed=False)
+            .first()
+        )
         if parent is not None:
             form.initial["reply_to"] = parent.pk
             form.replying_to = parent

@@ -1,0 +1,33 @@
+import pytest
+from django.conf import settings
+
+from tests.factories import PostFactory
+
+
+def pytest_configure(config):
+    # Static files straight from the source tree, so the suite needs no collectstatic;
+    # background tasks run at once (still only after commit, where the code queues them).
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def reader_headers():
+    return {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"}
+
+
+@pytest.fixture
+def post(db):
+    return PostFactory()

@@ -1,0 +1,241 @@
+"""Posting to the Leave a Reply form: threading, WordPress's errors, remember-me, safety."""
+
+import pytest
+from django.test import Client
+
+from blog.models import Discussion, SiteOptions
+from comments.models import Comment
+from tests.factories import CommentFactory, PostFactory, UserFactory, comment_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def csrf_client():
+    return Client(enforce_csrf_checks=True)
+
+
+def post_comment(client, post, **fields):
+    return client.post("/comments/post/", comment_form_data(post, **fields))
+
+
+def csrf_token_from(client, post):
+    client.get(post.get_absolute_url())
+    return client.cookies["csrftoken"].value
+
+
+def test_comment_post_needs_the_csrf_token(csrf_client, post):
+    assert post_comment(csrf_client, post).status_code == 403
+    assert not Comment.objects.exists()
+    token = csrf_token_from(csrf_client, post)
+    response = post_comment(csrf_client, post, csrfmiddlewaretoken=token)
+    assert response.status_code == 302
+    comment = Comment.objects.get()
+    assert response["Location"] == f"{post.get_absolute_url()}#comment-{comment.pk}"
+
+
+def test_posted_comment_appears_on_the_post_with_author_and_text(client, post):
+    post_comment(
+        client,
+        post,
+        name="Ilse Moor",
+        url="https://ilse.example.org/",
+        comment="The second quote says it all.",
+    )
+    comment = Comment.objects.get()
+    assert comment.kind == "comment" and comment.ip_address == "127.0.0.1"
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert f'id="comment-{comment.pk}"' in html
+    assert (
+        '<a href="https://ilse.example.org/" rel="external nofollow ugc" class="url">Ilse Moor</a>'
+    ) in html
+    assert "<p>The second quote says it all.</p>" in html
+    assert "One Response to" in html
+
+
+def test_reply_is_threaded_under_its_parent(client, post):
+    post_comment(client, post, comment="Top-level thought.")
+    parent = Comment.objects.get()
+    post_comment(
+        client,
+        post,
+        name="Second Voice",
+        email="two@example.com",
+        comment="A reply to that.",
+        reply_to=str(parent.pk),
+    )
+    reply = Comment.objects.exclude(pk=parent.pk).get()
+    assert (reply.parent_id, reply.thread_id, reply.level) == (parent.pk, parent.pk, 1)
+    html = client.get(post.get_absolute_url()).content.decode()
+    children = html.split(f'id="comment-{parent.pk}"', 1)[1]
+    assert children.index('<ol class="children">') < children.index(f'id="comment-{reply.pk}"')
+    assert f'class="comment depth-2" id="comment-{reply.pk}"' in html
+
+
+def test_reply_form_says_who_is_answered(client, post):
+    parent = CommentFactory(content_object=post, user_name="Noor")
+    html = client.get(f"{post.get_absolute_url()}?replytocom={parent.pk}").content.decode()
+    assert "Leave a Reply to Noor" in html
+    assert f'name="reply_to" id="comment_parent" value="{parent.pk}"' in html
+    assert "Cancel reply" in html
+
+
+def _chain(post, depth):
+    comments, parent_id = [], 0
+    for _ in range(depth):
+        comment = CommentFactory(content_object=post, parent_id=parent_id)
+        comments.append(comment)
+        parent_id = comment.pk
+    return comments
+
+
+def test_reply_links_stop_at_the_depth_setting_and_deeper_replies_are_flattened(client, post):
+    chain = _chain(post, 7)
+    html = client.get(post.get_absolute_url()).content.decode()
+    for level, comment in enumerate(chain, start=1):
+        shown = min(level, 5)
+        assert f"depth-{shown}" in html.split(f'id="comment-{comment.pk}"')[0].rsplit("<li", 1)[1]
+        has_reply = f"?replytocom={comment.pk}#respond" in html
+        assert has_reply == (level < 5)
+
+
+def test_reply_past_the_depth_limit_is_refused(client, post):
+    chain = _chain(post, 5)
+    response = post_comment(client, post, reply_to=str(chain[-1].pk), comment="Too deep.")
+    assert response.status_code == 400
+    assert "thread is too deep" in response.content.decode()
+    assert Comment.objects.count() == 5
+
+
+def test_reply_to_a_comment_of_another_post_is_refused(client, post):
+    elsewhere = CommentFactory()
+    response = post_comment(client, post, reply_to=str(elsewhere.pk))
+    assert response.status_code == 400
+    assert Comment.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"comment": ""}, "Error: Please type your comment text."),
+        ({"name": ""}, "Error: Please fill the required fields."),
+        ({"email": ""}, "Error: Please fill the required fields."),
+        ({"email": "not-an-address"}, "Error: Please enter a valid email address."),
+        (
+            {"url": "javascript:alert(1)"},
+            "Error: Please enter a valid website address (http:// or https://).",
+        ),
+        ({"comment": "x" * 65526}, "Error: Your comment is too long."),
+        ({"name": "n" * 246}, "Error: Your name is too long."),
+    ],
+)
+def test_invalid_comment_gets_wordpress_error_and_the_form_back(client, post, fields, message):
+    response = post_comment(client, post, **{"comment": "Keep this text.", **fields})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert message in html
+    assert "Comment Submission Failure" in html
+    if fields.get("comment", "x") != "" and len(fields.get("comment", "")) < 100:
+        assert "Keep this text." in html
+    assert not Comment.objects.exists()
+
+
+def test_comment_on_a_closed_post_is_forbidden(client):
+    post = PostFactory(comment_status=Discussion.CLOSED)
+    response = post_comment(client, post)
+    assert response.status_code == 403
+    assert "Sorry, comments are closed for this item." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_comment_on_a_draft_is_not_found(client):
+    post = PostFactory(status="draft")
+    assert post_comment(client, post).status_code == 404
+    assert not Comment.objects.exists()
+
+
+def test_tampered_security_hash_is_rejected(client, post):
+    response = post_comment(client, post, security_hash="0" * 40)
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
+
+
+def test_honeypot_filled_is_rejected(client, post):
+    assert post_comment(client, post, honeypot="http://spam.example").status_code == 400
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        '<img src=x onerror="alert(1)">',
+        '<a href="javascript:alert(1)">click</a>',
+        '<svg onload="alert(1)"></svg>',
+        '<iframe src="https://evil.example"></iframe>',
+        '<b onmouseover="alert(1)">bold</b>',
+    ],
+)
+def test_markup_in_comments_is_rendered_inert(client, post, payload):
+    post_comment(client, post, comment=f"Hello {payload} world")
+    html = client.get(post.get_absolute_url()).content.decode()
+    body = html.split('class="comment-content">', 1)[1].split("</div>", 1)[0]
+    for active in ("<script", "onerror", "javascript:", "<svg", "<iframe", "onmouseover", "onload"):
+        assert active not in body.lower()
+
+
+def test_allowed_markup_survives_and_links_get_nofollow_ugc(client, post):
+    post_comment(
+        client,
+        post,
+        comment='I <strong>agree</strong>, see <a href="https://x.example/">'
+        "this</a> and https://y.example/page",
+    )
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "<strong>agree</strong>" in html
+    assert '<a href="https://x.example/" rel="nofollow ugc">this</a>' in html
+    assert '<a href="https://y.example/page" rel="nofollow ugc">https://y.example/page</a>' in html
+
+
+def test_remember_me_prefills_the_form_next_time(client, post):
+    response = post_comment(
+        client,
+        post,
+        name="Cato Lind",
+        email="cato@example.com",
+        url="https://cato.example/",
+        remember="on",
+    )
+    assert response.cookies["comment_author"]["max-age"]
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'value="Cato Lind"' in html and 'value="cato@example.com"' in html
+    assert 'id="wp-comment-cookies-consent" checked' in html
+    post_comment(client, post, name="Cato Lind", email="cato@example.com", comment="Again.")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'value="Cato Lind"' not in html
+
+
+def test_signed_in_user_comments_as_themselves(client, post):
+    user = UserFactory(username="marta", first_name="Marta", last_name="Vole")
+    client.force_login(user)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "Logged in as" in html and "Marta Vole" in html and "Log out?" in html
+    assert 'id="author"' not in html
+    post_comment(client, post, name="", email="", comment="From the account.")
+    comment = Comment.objects.get()
+    assert comment.user == user and comment.user_name == "Marta Vole"
+
+
+def test_unapproved_comments_are_not_shown(client, post):
+    CommentFactory(content_object=post, is_public=False, comment="Held back text")
+    assert "Held back text" not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_depth_setting_is_a_site_option(client, post):
+    options = SiteOptions.get()
+    options.thread_comments_depth = 2
+    options.save()
+    chain = _chain(post, 2)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert f"?replytocom={chain[0].pk}#respond" in html
+    assert f"?replytocom={chain[1].pk}#respond" not in html

@@ -1,0 +1,30 @@
+"""The demo site `make run` shows."""
+
+import pytest
+from django.core.management import call_command
+
+from blog.models import Post
+from comments.models import Comment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_content_is_idempotent_and_covers_every_discussion_setting(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("demo_content")
+    call_command("demo_content")
+    assert Post.objects.count() == 4
+    combos = set(Post.objects.values_list("comment_status", "ping_status"))
+    assert combos == {
+        ("open", "open"),
+        ("open", "closed"),
+        ("closed", "open"),
+        ("closed", "closed"),
+    }
+    news = Post.objects.get(slug="harbour-library-runs-on-the-tide")
+    assert Comment.objects.for_model(news).filter(level__gte=2).exists()
+    assert (tmp_path / "demo" / "harbour-library.jpg").exists()
+    html = client.get(news.get_absolute_url()).content.decode()
+    assert 'class="wp-caption-text">Image source:' in html
+    assert "<blockquote>" in html and 'class="source"' in html
+    assert client.get("/media/demo/harbour-library.jpg").status_code == 200
