@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import ListView
+from django.views.static import serve
 
 from . import hits, themes
 from .content import render_post_body
@@ -166,3 +168,8 @@ def healthz(request):
     except Exception:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse(f"ok {timezone.now():%Y-%m-%dT%H:%M:%SZ}\n", content_type="text/plain")
+
+
+def media(request, path):
+    """Uploads, served by Django itself on a single host (INKWELL_SERVE_MEDIA)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
 
 from blog import feeds as blog_feeds
 from blog import views as blog_views
@@ -21,9 +20,7 @@ urlpatterns = [
 ]
 
 if settings.INKWELL_SERVE_MEDIA:
-    urlpatterns.append(
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(re_path(r"^media/(?P<path>.*)$", blog_views.media, name="media"))
 
 handler404 = "blog.errors.page_not_found"
 handler500 = "blog.errors.server_error"
