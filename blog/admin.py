@@ -1,13 +1,27 @@
 """The editor's side of content, in Django's admin."""
 
+import django_comments
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
+from django.utils.html import format_html
 
 from .models import Category, Post, SiteOptions, Status, Tag
 
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ["display_title", "author", "status", "published_at", "views", "is_sticky"]
+    list_display = [
+        "display_title",
+        "author",
+        "status",
+        "published_at",
+        "comments",
+        "views",
+        "is_sticky",
+    ]
     list_filter = ["status", "categories", "author", "is_sticky"]
     search_fields = ["title", "body", "excerpt"]
     date_hierarchy = "published_at"
@@ -22,6 +36,27 @@ class PostAdmin(admin.ModelAdmin):
         ("Discussion", {"fields": ["comment_status", "ping_status"]}),
         ("Taxonomy", {"fields": ["categories", "tags"]}),
     ]
+
+    def get_queryset(self, request):
+        comments = (
+            django_comments.get_model()
+            .objects.filter(
+                content_type=ContentType.objects.get_for_model(Post),
+                object_pk=Cast(OuterRef("pk"), CharField()),
+                is_public=True,
+                is_removed=False,
+            )
+            .order_by()
+            .values("content_type")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(comment_count=Coalesce(Subquery(comments), 0))
+
+    @admin.display(description="Comments", ordering="comment_count")
+    def comments(self, post):
+        url = reverse("admin:comments_comment_changelist") + f"?object_pk={post.pk}"
+        return format_html('<a href="{}">{}</a>', url, post.comment_count)
 
     def get_changeform_initial_data(self, request):
         return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
@@ -67,7 +102,29 @@ class SiteOptionsAdmin(admin.ModelAdmin):
         ("General", {"fields": ["title", "tagline", "theme", "footer_credit"]}),
         (
             "Discussion",
-            {"fields": ["default_comment_status", "default_ping_status", "thread_comments_depth"]},
+            {
+                "fields": [
+                    "default_comment_status",
+                    "default_ping_status",
+                    "require_name_email",
+                    "comment_moderation",
+                    "comment_previously_approved",
+                    "comment_max_links",
+                    "moderation_keys",
+                    "disallowed_keys",
+                    "close_comments_for_old_posts",
+                    "close_comments_days_old",
+                    "thread_comments",
+                    "thread_comments_depth",
+                    "page_comments",
+                    "comments_per_page",
+                    "default_comments_page",
+                    "comment_order",
+                    "comments_notify",
+                    "moderation_notify",
+                    "show_avatars",
+                ]
+            },
         ),
     ]
 

@@ -50,11 +50,68 @@ class SiteOptions(models.Model):
         choices=Discussion.choices,
         default=Discussion.OPEN,
     )
+    # Discussion, with WordPress's defaults (Settings → Discussion).
+    require_name_email = models.BooleanField(
+        "comment author must fill out name and email", default=True
+    )
+    comment_moderation = models.BooleanField("comment must be manually approved", default=False)
+    comment_previously_approved = models.BooleanField(
+        "comment author must have a previously approved comment",
+        default=True,
+        help_text="Pingbacks and trackbacks are always held while this is on, as in WordPress.",
+    )
+    comment_max_links = models.PositiveSmallIntegerField(
+        "hold a comment in the queue if it contains this many links or more", default=2
+    )
+    moderation_keys = models.TextField(
+        "comment moderation",
+        blank=True,
+        help_text="One word, name, e-mail, URL or IP per line. A comment whose author, e-mail, "
+        "URL, text, IP or browser contains one (case-insensitive) is held for moderation.",
+    )
+    disallowed_keys = models.TextField(
+        "disallowed comment keys",
+        blank=True,
+        help_text="Same matching as above; a matching comment goes straight to the trash.",
+    )
+    close_comments_for_old_posts = models.BooleanField(
+        "automatically close comments on old posts", default=False
+    )
+    close_comments_days_old = models.PositiveSmallIntegerField(
+        "close comments on posts older than (days)", default=14
+    )
+    thread_comments = models.BooleanField("enable threaded (nested) comments", default=True)
     thread_comments_depth = models.PositiveSmallIntegerField(
         "threaded comments levels deep",
         default=5,
-        choices=[(n, str(n)) for n in range(1, 11)],
+        choices=[(n, str(n)) for n in range(2, 11)],
         help_text="Replies deeper than this are shown at the deepest level.",
+    )
+    page_comments = models.BooleanField("break comments into pages", default=False)
+    comments_per_page = models.PositiveSmallIntegerField("top level comments per page", default=50)
+    default_comments_page = models.CharField(
+        "page displayed by default",
+        max_length=6,
+        default="newest",
+        choices=[("newest", "last page"), ("oldest", "first page")],
+    )
+    comment_order = models.CharField(
+        "comments at the top of each page",
+        max_length=4,
+        default="asc",
+        choices=[("asc", "older"), ("desc", "newer")],
+    )
+    comments_notify = models.BooleanField(
+        "e-mail the post author when anyone posts a comment", default=True
+    )
+    moderation_notify = models.BooleanField(
+        "e-mail the moderators when a comment is held for moderation", default=True
+    )
+    show_avatars = models.BooleanField(
+        "show Gravatar avatars",
+        default=False,
+        help_text="Off: each commenter gets a local initial badge and no reader's browser "
+        "contacts gravatar.com. On: Gravatar images (identicon for unknown addresses).",
     )
 
     CACHE_KEY = "inkwell:site-options"
@@ -77,6 +134,11 @@ class SiteOptions(models.Model):
             options, _ = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, options, 300)
         return options
+
+    @property
+    def comment_depth(self):
+        """How deep replies nest on the page: 1 (flat) when threading is off."""
+        return self.thread_comments_depth if self.thread_comments else 1
 
 
 class Category(models.Model):
@@ -238,11 +300,19 @@ class Post(models.Model):
 
     @property
     def comments_open(self):
-        return self.comment_status == Discussion.OPEN
+        return self.comment_status == Discussion.OPEN and not self._closed_for_age()
 
     @property
     def pings_open(self):
-        return self.ping_status == Discussion.OPEN
+        return self.ping_status == Discussion.OPEN and not self._closed_for_age()
+
+    def _closed_for_age(self):
+        """WordPress's "automatically close comments on posts older than N days"."""
+        options = SiteOptions.get()
+        if not options.close_comments_for_old_posts:
+            return False
+        age = timezone.now() - self.published_at
+        return age.days >= options.close_comments_days_old
 
 
 class PostViews(models.Model):

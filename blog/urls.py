@@ -11,6 +11,11 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("page/<int:page>/", views.PostIndex.as_view(), name="home-page"),
     path("<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/", views.post_detail, name="post"),
+    path(
+        "<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/comment-page-<int:comment_page>/",
+        views.post_detail,
+        name="post-comment-page",
+    ),
     path("category/<wpslug:slug>/", views.CategoryArchive.as_view(), name="category"),
     path(
         "category/<wpslug:slug>/page/<int:page>/",

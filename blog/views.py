@@ -38,7 +38,7 @@ def home(request):
     return PostIndex.as_view()(request)
 
 
-def post_detail(request, year, month, day, slug):
+def post_detail(request, year, month, day, slug, comment_page=None):
     try:
         date = datetime.date(year, month, day)
     except ValueError as error:
@@ -52,7 +52,12 @@ def post_detail(request, year, month, day, slug):
     headers = {}
     if post.pings_open:
         headers["X-Pingback"] = request.build_absolute_uri(reverse("xmlrpc"))
-    context = {"post": post, "body": render_post_body(post.body), "views": views}
+    context = {
+        "post": post,
+        "body": render_post_body(post.body),
+        "views": views,
+        "comment_page": comment_page,
+    }
     return themes.render(request, themes.post_templates(post), context, headers=headers)
 
 

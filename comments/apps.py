@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import pre_save
 
 
 class CommentsConfig(AppConfig):
@@ -6,4 +7,11 @@ class CommentsConfig(AppConfig):
     verbose_name = "Discussion"
 
     def ready(self):
+        from django_comments_xtd.models import publish_or_unpublish_on_pre_save
+
         from . import signals  # noqa: F401
+
+        # django-comments-xtd copies a parent's visibility onto all its replies when the parent
+        # is saved, so approving a parent would publish held or spam replies with it. Each
+        # comment's own state decides here, as in WordPress.
+        pre_save.disconnect(publish_or_unpublish_on_pre_save, sender="comments.Comment")

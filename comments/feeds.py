@@ -8,11 +8,12 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
 
 from blog.models import Post, SiteOptions
 
 from .markup import render_comment_text
-from .models import Comment
+from .models import Comment, State
 
 FEED_ITEMS = 10
 
@@ -31,8 +32,7 @@ class SiteCommentsFeed(Feed):
         published = Post.objects.published().annotate(pk_text=Cast("pk", CharField()))
         return (
             Comment.objects.filter(
-                is_public=True,
-                is_removed=False,
+                state=State.APPROVED,
                 content_type=ContentType.objects.get_for_model(Post),
                 object_pk__in=published.values("pk_text"),
             )
@@ -73,7 +73,7 @@ class PostCommentsFeed(SiteCommentsFeed):
     def items(self, post):
         comments = list(
             Comment.objects.for_model(post)
-            .filter(is_public=True, is_removed=False)
+            .filter(state=State.APPROVED)
             .select_related("user")
             .order_by("-submit_date")[:FEED_ITEMS]
         )
@@ -83,3 +83,13 @@ class PostCommentsFeed(SiteCommentsFeed):
 
     def item_title(self, comment):
         return f"By: {comment.name}"
+
+
+class SiteCommentsAtomFeed(SiteCommentsFeed):
+    feed_type = Atom1Feed
+    subtitle = SiteCommentsFeed.description
+
+
+class PostCommentsAtomFeed(PostCommentsFeed):
+    feed_type = Atom1Feed
+    subtitle = SiteCommentsFeed.description

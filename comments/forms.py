@@ -1,12 +1,22 @@
 """The Leave a Reply form, with WordPress's field names, limits and error texts."""
 
+import secrets
+import time
+
 from django import forms
+from django.conf import settings
+from django.core import signing
+from django.core.cache import cache
 from django.core.validators import URLValidator
 from django_comments_xtd.forms import XtdCommentForm
+
+from blog.models import SiteOptions
 
 from .models import Comment
 
 REQUIRED = "Error: Please fill the required fields."
+TOKEN_SALT = "inkwell.comment-form-token"
+TOKEN_MAX_AGE = 2 * 3600
 
 
 class CommentForm(XtdCommentForm):
@@ -44,6 +54,10 @@ class CommentForm(XtdCommentForm):
             "max_length": "Error: Your comment is too long.",
         },
     )
+    token = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "Error: The form is incomplete. Please reload the page."},
+    )
     remember = forms.BooleanField(
         required=False,
         label="Save my name, email, and website in this browser for the next time I comment.",
@@ -70,6 +84,43 @@ class CommentForm(XtdCommentForm):
         self.fields["url"].widget.input_type = "url"
         self.fields["followup"].label = "Notify me of follow-up comments by email."
 
+        if not SiteOptions.get().require_name_email:
+            self.fields["name"].required = self.fields["email"].required = False
+        if not self.is_bound:
+            self.initial["token"] = self.make_token()
+
+    def make_token(self, issued=None):
+        """A signed, single-use token: which post, a nonce, when the form was served."""
+        issued = int(time.time() if issued is None else issued)
+        payload = f"{self.target_object.pk}:{secrets.token_urlsafe(12)}:{issued}"
+        return signing.Signer(salt=TOKEN_SALT).sign(payload)
+
+    def clean_token(self):
+        try:
+            post_pk, nonce, issued = (
+                signing.Signer(salt=TOKEN_SALT).unsign(self.cleaned_data["token"]).split(":")
+            )
+            age = time.time() - int(issued)
+        except (signing.BadSignature, ValueError) as error:
+            raise forms.ValidationError(
+                "Error: The form could not be verified. Please reload the page."
+            ) from error
+        if post_pk != str(self.target_object.pk):
+            raise forms.ValidationError("Error: The form belongs to another post.")
+        if age > TOKEN_MAX_AGE:
+            raise forms.ValidationError(
+                "Error: This form has expired. Please reload the page and post again."
+            )
+        if age < settings.INKWELL_COMMENT_MIN_SECONDS:
+            raise forms.ValidationError(
+                "Error: That was too quick. Please wait a few seconds and post again."
+            )
+        return nonce
+
+    def claim_token(self):
+        """Mark the token used; False when it already was (a replayed submission)."""
+        return cache.add(f"inkwell:comment-token:{self.cleaned_data['token']}", 1, TOKEN_MAX_AGE)
+
     def get_comment_model(self):
         return Comment
 
@@ -81,7 +132,7 @@ class CommentForm(XtdCommentForm):
     def error_messages_in_order(self):
         """The form's errors as WordPress shows them: one line each, no repeats."""
         messages = []
-        for field in ("comment", "name", "email", "url", "reply_to", "honeypot"):
+        for field in ("comment", "name", "email", "url", "token", "reply_to", "honeypot"):
             messages.extend(m for m in self.errors.get(field, []) if m not in messages)
         for errors in self.errors.values():
             messages.extend(m for m in errors if m not in messages)

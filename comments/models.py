@@ -10,6 +10,13 @@ class Kind(models.TextChoices):
     TRACKBACK = "trackback", "Trackback"
 
 
+class State(models.TextChoices):
+    APPROVED = "approved", "Approved"
+    PENDING = "pending", "Pending"
+    SPAM = "spam", "Spam"
+    TRASH = "trash", "Trash"
+
+
 class Comment(XtdComment):
     xtdcomment_ptr = models.OneToOneField(
         XtdComment,
@@ -22,14 +29,30 @@ class Comment(XtdComment):
         max_length=10, choices=Kind.choices, default=Kind.COMMENT, db_index=True
     )
     user_agent = models.CharField(max_length=255, blank=True)
+    state = models.CharField(
+        max_length=8,
+        choices=State.choices,
+        default=State.APPROVED,
+        db_index=True,
+        help_text="Only approved comments are shown. is_public and is_removed follow it.",
+    )
 
     class Meta:
         verbose_name = "comment"
         ordering = ["thread_id", "order"]
 
+    def save(self, *args, **kwargs):
+        self.is_public = self.state == State.APPROVED
+        self.is_removed = self.state in (State.SPAM, State.TRASH)
+        super().save(*args, **kwargs)
+
     @property
     def is_approved(self):
-        return self.is_public and not self.is_removed
+        return self.state == State.APPROVED
+
+    @property
+    def author_display(self):
+        return self.name
 
     @property
     def anchor(self):

@@ -1,8 +1,16 @@
-"""A post's approved discussion as a tree, from one query, flattened at the display depth."""
+"""A post's discussion as the page shows it: one query, nested and flattened at the display
+depth, paged by top-level comments as WordPress's "break comments into pages"."""
 
+import math
 from dataclasses import dataclass, field
 
-from .models import Comment
+from django.core import signing
+from django.db.models import Q
+
+from .models import Comment, State
+
+HELD_SALT = "inkwell.held-comment"
+HELD_MAX_AGE = 3600
 
 
 @dataclass
@@ -12,17 +20,39 @@ class Node:
     children: list = field(default_factory=list)
     can_reply: bool = False
 
+    @property
+    def awaiting_moderation(self):
+        return self.comment.state == State.PENDING
+
 
 @dataclass
 class Thread:
     roots: list
     count: int
+    page: int = 1
+    pages: int = 1
 
 
-def approved_comments(post):
+def held_comment_hash(comment):
+    """The signed link part that lets a commenter see their own held comment for an hour."""
+    return signing.dumps(comment.pk, salt=HELD_SALT)
+
+
+def held_comment_id(value):
+    try:
+        return int(signing.loads(value, salt=HELD_SALT, max_age=HELD_MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+
+
+def shown_comments(post, held_id=None):
+    """Approved comments, plus the one held comment whose author holds its signed link."""
+    visible = Q(state=State.APPROVED)
+    if held_id:
+        visible |= Q(pk=held_id, state=State.PENDING)
     return (
         Comment.objects.for_model(post)
-        .filter(is_public=True, is_removed=False)
+        .filter(visible)
         .select_related("user")
         .order_by("thread_id", "order")
     )
@@ -37,7 +67,7 @@ def build_thread(comments, max_depth):
     nodes, containers, roots = {}, {}, []
     count = 0
     for comment in comments:
-        count += 1
+        count += comment.state == State.APPROVED
         parent = nodes.get(comment.parent_id) if comment.parent_id != comment.pk else None
         if parent is None:
             node, container = Node(comment, 1), roots
@@ -45,7 +75,63 @@ def build_thread(comments, max_depth):
             node, container = Node(comment, parent.depth), containers[parent.comment.pk]
         else:
             node, container = Node(comment, parent.depth + 1), parent.children
-        node.can_reply = node.depth < max_depth
+        node.can_reply = node.depth < max_depth and comment.state == State.APPROVED
         container.append(node)
         nodes[comment.pk], containers[comment.pk] = node, container
     return Thread(roots=roots, count=count)
+
+
+def page_count(roots_total, options):
+    if not options.page_comments or not roots_total:
+        return 1
+    return math.ceil(roots_total / options.comments_per_page)
+
+
+def default_page(pages, options):
+    return pages if options.default_comments_page == "newest" else 1
+
+
+def paginate(thread, options, page=None):
+    """Keep one page of top-level comments (and their replies); None when out of range."""
+    thread.pages = page_count(len(thread.roots), options)
+    thread.page = page or default_page(thread.pages, options)
+    if not 1 <= thread.page <= thread.pages:
+        return None
+    if options.page_comments:
+        per_page = options.comments_per_page
+        start = (thread.page - 1) * per_page
+        thread.roots = thread.roots[start : start + per_page]
+    if options.comment_order == "desc":
+        thread.roots.reverse()
+    return thread
+
+
+def page_of(comment, options):
+    """The comment page (1 = oldest) that shows `comment`'s thread."""
+    if not options.page_comments:
+        return 1
+    earlier_roots = (
+        Comment.objects.filter(
+            content_type=comment.content_type,
+            object_pk=comment.object_pk,
+            state=State.APPROVED,
+            thread_id__lt=comment.thread_id,
+        )
+        .filter(level=0)
+        .count()
+    )
+    return earlier_roots // options.comments_per_page + 1
+
+
+def comment_page_url(post, page, options):
+    """The post's URL for a comment page; the default page lives at the permalink itself."""
+    if not options.page_comments:
+        return post.get_absolute_url()
+    roots = Comment.objects.for_model(post).filter(state=State.APPROVED, level=0).count()
+    if page == default_page(page_count(roots, options), options):
+        return post.get_absolute_url()
+    return f"{post.get_absolute_url()}comment-page-{page}/"
+
+
+def comment_url(comment, post, options):
+    return f"{comment_page_url(post, page_of(comment, options), options)}#{comment.anchor}"

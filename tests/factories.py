@@ -1,4 +1,6 @@
 import datetime
+import itertools
+import time
 
 import factory
 from django.conf import settings
@@ -67,13 +69,15 @@ class CommentFactory(factory.django.DjangoModelFactory):
     user_email = factory.Sequence(lambda n: f"reader{n}@example.com")
     comment = "A thoughtful response."
     submit_date = factory.LazyFunction(timezone.now)
-    is_public = True
+    state = "approved"
     parent_id = 0
 
 
-def comment_form_data(post, **fields):
-    """What the Leave a Reply form posts, with a valid security hash for `post`."""
-    data = CommentForm(post).generate_security_data()
+def comment_form_data(post, served_seconds_ago=10, **fields):
+    """What the Leave a Reply form posts for `post`, as if the page was served a while ago."""
+    form = CommentForm(post)
+    data = form.generate_security_data()
+    data["token"] = form.make_token(issued=time.time() - served_seconds_ago)
     data.update(
         {
             "name": "Juno Reader",
@@ -85,3 +89,12 @@ def comment_form_data(post, **fields):
     )
     data.update(fields)
     return data
+
+
+_addresses = itertools.count(1)
+
+
+def reader_address():
+    """A distinct documentation-range address per simulated reader (never connected to)."""
+    n = next(_addresses)
+    return f"198.51.100.{n % 250 + 1}" if n < 250 else f"203.0.113.{n % 250 + 1}"

@@ -1,13 +1,31 @@
 """Posting to the Leave a Reply form: threading, WordPress's errors, remember-me, safety."""
 
+import datetime
+
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from blog.models import Discussion, SiteOptions
 from comments.models import Comment
-from tests.factories import CommentFactory, PostFactory, UserFactory, comment_form_data
+from tests.factories import (
+    CommentFactory,
+    PostFactory,
+    UserFactory,
+    comment_form_data,
+    reader_address,
+)
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def trusting_site(db):
+    """These tests are about posting and showing; moderation has its own tests."""
+    options = SiteOptions.get()
+    options.comment_previously_approved = False
+    options.comment_max_links = 0
+    options.save()
 
 
 @pytest.fixture
@@ -16,7 +34,9 @@ def csrf_client():
 
 
 def post_comment(client, post, **fields):
-    return client.post("/comments/post/", comment_form_data(post, **fields))
+    return client.post(
+        "/comments/post/", comment_form_data(post, **fields), REMOTE_ADDR=reader_address()
+    )
 
 
 def csrf_token_from(client, post):
@@ -43,7 +63,7 @@ def test_posted_comment_appears_on_the_post_with_author_and_text(client, post):
         comment="The second quote says it all.",
     )
     comment = Comment.objects.get()
-    assert comment.kind == "comment" and comment.ip_address == "127.0.0.1"
+    assert comment.kind == "comment" and comment.state == "approved"
     html = client.get(post.get_absolute_url()).content.decode()
     assert f'id="comment-{comment.pk}"' in html
     assert (
@@ -210,7 +230,11 @@ def test_remember_me_prefills_the_form_next_time(client, post):
     html = client.get(post.get_absolute_url()).content.decode()
     assert 'value="Cato Lind"' in html and 'value="cato@example.com"' in html
     assert 'id="wp-comment-cookies-consent" checked' in html
-    post_comment(client, post, name="Cato Lind", email="cato@example.com", comment="Again.")
+    Comment.objects.update(submit_date=timezone.now() - datetime.timedelta(minutes=1))
+    response = post_comment(
+        client, post, name="Cato Lind", email="cato@example.com", comment="Again."
+    )
+    assert response.status_code == 302
     html = client.get(post.get_absolute_url()).content.decode()
     assert 'value="Cato Lind"' not in html
 
@@ -227,7 +251,7 @@ def test_signed_in_user_comments_as_themselves(client, post):
 
 
 def test_unapproved_comments_are_not_shown(client, post):
-    CommentFactory(content_object=post, is_public=False, comment="Held back text")
+    CommentFactory(content_object=post, state="pending", comment="Held back text")
     assert "Held back text" not in client.get(post.get_absolute_url()).content.decode()
 
 

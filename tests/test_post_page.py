@@ -97,7 +97,7 @@ def test_responses_heading_counts_approved_comments(client):
         in client.get(post.get_absolute_url()).content.decode()
     )
     CommentFactory(content_object=post)
-    CommentFactory(content_object=post, is_public=False)
+    CommentFactory(content_object=post, state="pending")
     assert (
         "2 Responses to &#8220;Counting&#8221;"
         in client.get(post.get_absolute_url()).content.decode()

@@ -9,15 +9,31 @@ from blog.models import SiteOptions
 from .. import cookies
 from ..forms import CommentForm
 from ..markup import render_comment_text
-from ..models import Comment
-from ..tree import approved_comments, build_thread
+from ..models import Comment, State
+from ..tree import build_thread, comment_page_url, held_comment_id, paginate, shown_comments
 
 register = template.Library()
 
 
+@register.simple_tag(takes_context=True)
+def comment_thread(context, post):
+    """The comments this reader sees on this comment page (`comment_page` in the context)."""
+    request, options = context["request"], SiteOptions.get()
+    held_id = None
+    if request.GET.get("unapproved", "").isdigit():
+        signed_id = held_comment_id(request.GET.get("moderation-hash"))
+        held_id = signed_id if signed_id == int(request.GET["unapproved"]) else None
+    thread = build_thread(shown_comments(post, held_id), options.comment_depth)
+    page = paginate(thread, options, context.get("comment_page"))
+    if page is None:
+        thread.roots = []
+        return thread
+    return page
+
+
 @register.simple_tag
-def comment_thread(post):
-    return build_thread(approved_comments(post), SiteOptions.get().thread_comments_depth)
+def comment_page_link(post, page):
+    return comment_page_url(post, page, SiteOptions.get())
 
 
 @register.simple_tag(takes_context=True)
@@ -29,9 +45,7 @@ def comment_form(context, post):
     reply_to = request.GET.get("replytocom", "")
     if reply_to.isdigit():
         parent = (
-            Comment.objects.for_model(post)
-            .filter(pk=int(reply_to), is_public=True, is_removed=False)
-            .first()
+            Comment.objects.for_model(post).filter(pk=int(reply_to), state=State.APPROVED).first()
         )
         if parent is not None:
             form.initial["reply_to"] = parent.pk
@@ -42,6 +56,12 @@ def comment_form(context, post):
 @register.filter
 def comment_text(comment):
     return render_comment_text(comment.comment)
+
+
+@register.filter
+def gravatar_url(comment, size=64):
+    digest = hashlib.md5(comment.user_email.strip().lower().encode()).hexdigest()  # noqa: S324
+    return f"https://www.gravatar.com/avatar/{digest}?s={size}&d=identicon&r=g"
 
 
 @register.filter
