@@ -1,5 +1,7 @@
 """Post feeds: RSS 2.0 at /feed/ and Atom at /feed/atom/."""
 
+from contextvars import ContextVar
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -9,8 +11,40 @@ from .models import Post, SiteOptions
 
 FEED_ITEMS = 10
 
+_origin = ContextVar("feed_origin", default="")
 
-class LatestPostsFeed(Feed):
+
+class SiteFeed(Feed):
+    """A feed whose links use the host the request came to.
+
+    Django's syndication would prefix links with the sites framework's domain, which is one
+    fixed row; a blog answers on whatever host it is served as, so links are made absolute here.
+    """
+
+    def __call__(self, request, *args, **kwargs):
+        token = _origin.set(f"{request.scheme}://{request.get_host()}")
+        try:
+            return super().__call__(request, *args, **kwargs)
+        finally:
+            _origin.reset(token)
+
+    @staticmethod
+    def absolute(path):
+        return _origin.get() + path
+
+    def feed_url(self, obj=None):
+        return None  # falls back to request.path, made absolute in get_feed below
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        feed.feed["feed_url"] = self.absolute(request.path)
+        return feed
+
+    def item_link(self, item):
+        return self.absolute(item.get_absolute_url())
+
+
+class LatestPostsFeed(SiteFeed):
     def title(self):
         return SiteOptions.get().title
 
@@ -18,7 +52,7 @@ class LatestPostsFeed(Feed):
         return SiteOptions.get().tagline
 
     def link(self):
-        return reverse("blog:home")
+        return self.absolute(reverse("blog:home"))
 
     def items(self):
         return Post.objects.published().select_related("author")[:FEED_ITEMS]

@@ -185,7 +185,7 @@ class CommentAdmin(admin.ModelAdmin):
             return redirect("admin:index")
         if request.method == "POST":
             self._set_state(request, Comment.objects.filter(pk=pk), states[action])
-            return redirect(reverse("admin:comments_comment_changelist") + "?state=pending")
+            return redirect(reverse("admin:comments_comment_changelist") + "?state__exact=pending")
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,

@@ -3,13 +3,13 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.syndication.views import Feed
 from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
+from blog.feeds import SiteFeed
 from blog.models import Post, SiteOptions
 
 from .markup import render_comment_text
@@ -18,12 +18,12 @@ from .models import Comment, State
 FEED_ITEMS = 10
 
 
-class SiteCommentsFeed(Feed):
+class SiteCommentsFeed(SiteFeed):
     def title(self):
         return f"Comments for {SiteOptions.get().title}"
 
     def link(self):
-        return "/"
+        return self.absolute("/")
 
     def description(self):
         return SiteOptions.get().tagline
@@ -44,7 +44,7 @@ class SiteCommentsFeed(Feed):
         return f"Comment on {comment.content_object.display_title} by {comment.name}"
 
     def item_link(self, comment):
-        return f"{comment.content_object.get_absolute_url()}#{comment.anchor}"
+        return self.absolute(f"{comment.content_object.get_absolute_url()}#{comment.anchor}")
 
     def item_description(self, comment):
         return render_comment_text(comment.comment)
@@ -68,7 +68,7 @@ class PostCommentsFeed(SiteCommentsFeed):
         return f"Comments on: {post.display_title}"
 
     def link(self, post):
-        return post.get_absolute_url()
+        return self.absolute(post.get_absolute_url())
 
     def items(self, post):
         comments = list(

@@ -38,6 +38,16 @@ BARE_URL_RE = re.compile(r"\bhttps?://[^\s<>\"']+[^\s<>\"'.,;:!?)]", re.IGNORECA
 TAG_RE = re.compile(r"(<[^>]*>)")
 
 
+SAFE_CITE_RE = re.compile(r"^https?://", re.IGNORECASE)
+
+
+def _filter_attribute(element, attribute, value):
+    # nh3 checks the schemes of href, not of cite: only web addresses may stay there.
+    if attribute == "cite" and not SAFE_CITE_RE.match(value.strip()):
+        return None
+    return value
+
+
 def clean(text):
     return nh3.clean(
         text,
@@ -45,6 +55,7 @@ def clean(text):
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow ugc",
+        attribute_filter=_filter_attribute,
     )
 
 

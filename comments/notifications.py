@@ -101,7 +101,9 @@ def notify_moderators(comment):
             "comment": comment,
             "post": post,
             "links": links,
-            "queue": _absolute(reverse("admin:comments_comment_changelist") + "?state=pending"),
+            "queue": _absolute(
+                reverse("admin:comments_comment_changelist") + "?state__exact=pending"
+            ),
         },
         recipients,
     )

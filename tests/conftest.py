@@ -1,3 +1,4 @@
+import django_tasks
 import pytest
 from django.conf import settings
 
@@ -13,6 +14,8 @@ def pytest_configure(config):
     }
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise looks there at start
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # Task modules were imported (and the backend built) while Django set up: start afresh.
+    django_tasks.task_backends = django_tasks.TaskBackendHandler()
 
 
 @pytest.fixture(autouse=True)

@@ -263,3 +263,34 @@ def test_depth_setting_is_a_site_option(client, post):
     html = client.get(post.get_absolute_url()).content.decode()
     assert f"?replytocom={chain[0].pk}#respond" in html
     assert f"?replytocom={chain[1].pk}#respond" not in html
+
+
+def test_seventy_thousand_characters_are_refused(client, post):
+    response = post_comment(client, post, comment="y" * 70_000)
+    assert response.status_code == 400
+    assert "Error: Your comment is too long." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_null_bytes_are_refused_with_a_message(client, post):
+    response = post_comment(client, post, name="Nul\x00l", comment="Text with \x00 inside")
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_invalid_utf8_never_breaks_the_page(client, post):
+    from urllib.parse import urlencode
+
+    fields = comment_form_data(post, comment="placeholder")
+    body = urlencode({k: v for k, v in fields.items() if k != "comment"}).encode()
+    body += b"&comment=caf%E9+%FF%FE+broken"
+    response = client.post(
+        "/comments/post/",
+        body,
+        content_type="application/x-www-form-urlencoded",
+        REMOTE_ADDR=reader_address(),
+    )
+    assert response.status_code in (302, 400)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "\ufffd" in html or not Comment.objects.exists()
