@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from blog.models import Post
 
 from . import notifications
-from .models import Comment, Kind, State
+from .models import Comment, Kind, OutgoingPing, State
 
 
 class PostFilter(admin.SimpleListFilter):
@@ -222,3 +222,22 @@ def pending_count_in_menu(get_app_list):
 
 
 admin.site.get_app_list = pending_count_in_menu(admin.site.get_app_list)
+
+
+class OutgoingPingInline(admin.TabularInline):
+    """What a post pinged when it was published, and what each site answered."""
+
+    model = OutgoingPing
+    extra = 0
+    can_delete = False
+    fields = ["url", "server", "outcome", "succeeded", "pinged_at"]
+    readonly_fields = fields
+    verbose_name_plural = "Pingbacks sent"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+# The post form is the content app's; discussion adds what the post pinged to it.
+post_admin = admin.site.get_model_admin(Post)
+post_admin.inlines = [*post_admin.inlines, OutgoingPingInline]

@@ -57,3 +57,21 @@ class Comment(XtdComment):
     @property
     def anchor(self):
         return f"comment-{self.pk}"
+
+
+class OutgoingPing(models.Model):
+    """A link in a post that Inkwell tried to ping, so no URL is pinged twice."""
+
+    post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="outgoing_pings")
+    url = models.URLField(max_length=500)
+    server = models.URLField("pingback server", max_length=500, blank=True)
+    outcome = models.CharField(max_length=300)
+    succeeded = models.BooleanField(default=False)
+    pinged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "url"], name="one_ping_per_link")]
+        ordering = ["-pinged_at"]
+
+    def __str__(self):
+        return f"{self.url}: {self.outcome}"

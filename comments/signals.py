@@ -1,13 +1,37 @@
 """Discussion changes that content caches must hear about."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils import timezone
 
 from blog import widgets
+from blog.models import Discussion, Post, Status
 
 from .models import Comment
+from .pingback import send_pingbacks
 
 
 @receiver([post_save, post_delete], sender=Comment)
 def refresh_widgets(sender, **kwargs):
     widgets.invalidate()
+
+
+@receiver(post_save, sender=Post)
+def queue_pingbacks(sender, instance, raw, **kwargs):
+    """Ping the sites a post links to once it is out, never inside the editor's transaction.
+
+    Every save of a published post queues the task; it pings only links not pinged before.
+    A scheduled post's pings wait for its date where the task backend can defer.
+    """
+    post = instance
+    if raw or post.status not in (Status.PUBLISH, Status.FUTURE):
+        return
+    if post.ping_status != Discussion.OPEN:
+        return
+    task = send_pingbacks
+    if post.published_at > timezone.now():
+        if not task.get_backend().supports_defer:
+            return
+        task = task.using(run_after=post.published_at)
+    transaction.on_commit(lambda: task.enqueue(post.pk))

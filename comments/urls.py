@@ -2,7 +2,7 @@ from django.urls import path
 
 from blog import converters  # noqa: F401  (registers yyyy, mm, dd and wpslug)
 
-from . import feeds, views, xmlrpc
+from . import feeds, trackback, views, xmlrpc
 
 urlpatterns = [
     path("comments/post/", views.post_comment, name="comment-post"),
@@ -18,6 +18,11 @@ urlpatterns = [
         "<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/feed/atom/",
         feeds.PostCommentsAtomFeed(),
         name="post-comments-feed-atom",
+    ),
+    path(
+        "<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/trackback/",
+        trackback.receive,
+        name="trackback",
     ),
     path("xmlrpc.php", xmlrpc.endpoint, name="xmlrpc"),
 ]

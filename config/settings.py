@@ -191,6 +191,19 @@ INKWELL_SITE_URL = os.environ.get("INKWELL_SITE_URL", "http://127.0.0.1:8000")
 # Comment forms posted sooner than this after the page was served are refused (bots).
 INKWELL_COMMENT_MIN_SECONDS = int(os.environ.get("INKWELL_COMMENT_MIN_SECONDS", "3"))
 
+# The safe fetcher (comments/fetch.py): pingback verification and discovery.
+INKWELL_FETCH_ALLOW_LOOPBACK = env_bool("INKWELL_FETCH_ALLOW_LOOPBACK", False)
+INKWELL_FETCH_PORTS = [int(p) for p in env_list("INKWELL_FETCH_PORTS", "80,443,8080")]
+INKWELL_FETCH_TIMEOUT = float(os.environ.get("INKWELL_FETCH_TIMEOUT", "5"))
+# Pingbacks and trackbacks.
+INKWELL_XMLRPC_ENABLED = env_bool("INKWELL_XMLRPC_ENABLED", True)
+INKWELL_PINGBACK_DETAILED_FAULTS = env_bool("INKWELL_PINGBACK_DETAILED_FAULTS", False)
+INKWELL_PING_RATE_LIMIT = int(os.environ.get("INKWELL_PING_RATE_LIMIT", "30"))  # per IP a minute
+INKWELL_PING_MAX_BODY = int(os.environ.get("INKWELL_PING_MAX_BODY", str(64 * 1024)))
+INKWELL_PINGBACK_RECHECK_SECONDS = int(os.environ.get("INKWELL_PINGBACK_RECHECK_SECONDS", "600"))
+# Host names this site also answers to, for recognising its own URLs in pingbacks.
+INKWELL_SITE_DOMAINS = env_list("INKWELL_SITE_DOMAINS")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,99 @@
+"""Trackbacks at <permalink>trackback/, answered with WordPress's XML."""
+
+import codecs
+import datetime
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.utils import timezone
+from django.utils.html import escape
+from django.views.decorators.csrf import csrf_exempt
+
+from blog.models import Post
+
+from . import moderation, notifications, ratelimit
+from .models import Comment, Kind, State
+
+
+def _answer(error=None, status=200):
+    if error is None:
+        body = '<?xml version="1.0" encoding="utf-8"?>\n<response>\n<error>0</error>\n</response>\n'
+    else:
+        body = (
+            '<?xml version="1.0" encoding="utf-8"?>\n<response>\n<error>1</error>\n'
+            f"<message>{escape(error)}</message>\n</response>\n"
+        )
+    return HttpResponse(body, content_type="text/xml; charset=utf-8", status=status)
+
+
+def _cut(text, length):
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1] + "\u2026"
+
+
+@csrf_exempt
+def receive(request, year, month, day, slug):
+    try:
+        post = Post.objects.published().get(
+            slug=slug, published_at__date=datetime.date(year, month, day)
+        )
+    except (ValueError, Post.DoesNotExist) as error:
+        raise Http404 from error
+    if request.method != "POST":
+        return _answer("I really need an ID for this to work.", status=405)
+    if not ratelimit.allow(
+        "ping", request.META.get("REMOTE_ADDR"), settings.INKWELL_PING_RATE_LIMIT
+    ):
+        return _answer("Too many trackbacks from this address; try again later.", status=429)
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length > settings.INKWELL_PING_MAX_BODY:
+        return _answer("The trackback is too large.", status=413)
+    charset = request.GET.get("charset") or request.POST.get("charset", "")
+    if charset:
+        try:
+            request.encoding = codecs.lookup(charset).name
+        except LookupError:
+            return _answer("Unknown charset.", status=400)
+
+    url = request.POST.get("url", "").strip()
+    if not url.startswith(("http://", "https://")) or len(url) > 200:
+        return _answer("A trackback needs the URL of the page that links here.", status=400)
+    if not post.pings_open:
+        return _answer("Sorry, trackbacks are closed for this item.", status=403)
+    title = _cut(request.POST.get("title", "") or url, 250)
+    excerpt = _cut(request.POST.get("excerpt", ""), 252)
+    blog_name = _cut(request.POST.get("blog_name", "") or title, 245)
+    if (
+        Comment.objects.for_model(post)
+        .filter(kind=Kind.TRACKBACK, user_url=url)
+        .exclude(state=State.TRASH)
+        .exists()
+    ):
+        return _answer("We already have a ping from that URL for this post.", status=409)
+
+    comment = Comment(
+        content_type=ContentType.objects.get_for_model(Post),
+        object_pk=str(post.pk),
+        site_id=settings.SITE_ID,
+        user_name=blog_name,
+        user_email="",
+        user_url=url,
+        comment=f"<strong>{escape(title)}</strong>\n\n{escape(excerpt)}",
+        kind=Kind.TRACKBACK,
+        submit_date=timezone.now(),
+        ip_address=request.META.get("REMOTE_ADDR"),
+        user_agent=request.headers.get("User-Agent", "")[:255],
+    )
+    try:
+        moderation.moderate(comment, post)
+    except moderation.Rejected as rejected:
+        return _answer(rejected.message, status=rejected.status)
+    with transaction.atomic():
+        comment.save()
+        notifications.after_commit(comment)
+    return _answer()
