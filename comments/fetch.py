@@ -174,13 +174,15 @@ def fetch(
     """Fetch `url` within every guarantee above; redirects are followed up to `max_redirects`."""
     timeout = timeout or settings.INKWELL_FETCH_TIMEOUT
     deadline = time.monotonic() + (deadline_seconds or 2 * timeout)
-    for _hop in range(max_redirects + 1):
+    for hop in range(max_redirects + 1):
         response = _request_once(url, method, body, headers, timeout, max_bytes, deadline)
         location = response.headers.get("location")
-        if response.status in (301, 302, 303, 307, 308) and location:
-            url = urljoin(url, location)
-            if response.status in (301, 302, 303):
-                method, body = "GET", None
-            continue
-        return response
-    raise FetchError("too many redirects")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        if not max_redirects:
+            return response  # the caller follows no redirects: it gets the redirect itself
+        if hop == max_redirects:
+            raise FetchError("too many redirects")
+        url = urljoin(url, location)
+        if response.status in (301, 302, 303):
+            method, body = "GET", None

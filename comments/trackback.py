@@ -2,6 +2,8 @@
 
 import codecs
 import datetime
+import re
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -33,6 +35,27 @@ def _cut(text, length):
     return text if len(text) <= length else text[: length - 1] + "\u2026"
 
 
+def _fields(request):
+    """The POSTed fields, decoded with the charset the sender named (WordPress honours a
+    `charset` parameter as well as the Content-Type's)."""
+    if request.content_type != "application/x-www-form-urlencoded":
+        return request.POST.dict()
+    raw = request.body
+    named = request.GET.get("charset") or request.content_params.get("charset")
+    if not named:
+        match = re.search(rb"(?:^|&)charset=([A-Za-z0-9_.:-]{1,40})", raw)
+        named = match.group(1).decode() if match else "utf-8"
+    charset = codecs.lookup(named).name
+    return dict(
+        parse_qsl(
+            raw.decode(charset, errors="replace"),
+            keep_blank_values=True,
+            encoding=charset,
+            errors="replace",
+        )
+    )
+
+
 @csrf_exempt
 def receive(request, year, month, day, slug):
     try:
@@ -53,21 +76,19 @@ def receive(request, year, month, day, slug):
         length = 0
     if length > settings.INKWELL_PING_MAX_BODY:
         return _answer("The trackback is too large.", status=413)
-    charset = request.GET.get("charset") or request.POST.get("charset", "")
-    if charset:
-        try:
-            request.encoding = codecs.lookup(charset).name
-        except LookupError:
-            return _answer("Unknown charset.", status=400)
+    try:
+        fields = _fields(request)
+    except LookupError:
+        return _answer("Unknown charset.", status=400)
 
-    url = request.POST.get("url", "").strip()
+    url = fields.get("url", "").strip()
     if not url.startswith(("http://", "https://")) or len(url) > 200:
         return _answer("A trackback needs the URL of the page that links here.", status=400)
     if not post.pings_open:
         return _answer("Sorry, trackbacks are closed for this item.", status=403)
-    title = _cut(request.POST.get("title", "") or url, 250)
-    excerpt = _cut(request.POST.get("excerpt", ""), 252)
-    blog_name = _cut(request.POST.get("blog_name", "") or title, 245)
+    title = _cut(fields.get("title", "") or url, 250)
+    excerpt = _cut(fields.get("excerpt", ""), 252)
+    blog_name = _cut(fields.get("blog_name", "") or title, 245)
     if (
         Comment.objects.for_model(post)
         .filter(kind=Kind.TRACKBACK, user_url=url)

@@ -1,0 +1,67 @@
+"""A small HTTP server on 127.0.0.1 for tests that need a remote site: pages, redirects,
+pingback servers and peers that never answer."""
+
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+class Site:
+    def __init__(self):
+        self.routes = {}
+        self.requests = []
+        handler = self._handler()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def page(self, path, body, status=200, headers=None, content_type="text/html; charset=utf-8"):
+        self.routes[path] = (status, {"Content-Type": content_type, **(headers or {})}, body)
+
+    def handle(self, path, function):
+        """`function(handler, body)` answers requests to `path` itself."""
+        self.routes[path] = function
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+    def _handler(self):
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def _answer(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                site.requests.append((self.command, self.path, dict(self.headers), body))
+                route = site.routes.get(self.path)
+                if route is None:
+                    self.send_error(404)
+                    return
+                if callable(route):
+                    route(self, body)
+                    return
+                status, headers, content = route
+                content = content.encode() if isinstance(content, str) else content
+                self.send_response(status)
+                for name, value in headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            do_GET = do_POST = _answer
+
+        return Handler
+
+
+def never_answers(handler, body):
+    time.sleep(30)
