@@ -57,5 +57,31 @@ def autop(text):
     return "\n".join(out)
 
 
+MORE_RE = re.compile(r"<!--more(.*?)?-->", re.IGNORECASE)
+NEXTPAGE_RE = re.compile(r"\s*<!--nextpage-->\s*", re.IGNORECASE)
+
+
 def render_post_body(html):
     return autop(expand_shortcodes(html))
+
+
+def split_pages(html):
+    """The pages of a post split with <!--nextpage-->, as WordPress's page links."""
+    return NEXTPAGE_RE.split(html) or [""]
+
+
+def render_single(html, post_id, page=1):
+    """One page of a post, the <!--more--> tag turned into the anchor "Continue reading" uses."""
+    body = split_pages(html)[page - 1]
+    return render_post_body(MORE_RE.sub(f'<span id="more-{post_id}"></span>', body, count=1))
+
+
+def render_teaser(html):
+    """What a list shows of a post: the part before <!--more--> (and the link text it asks
+    for), or the whole first page. Returns (html, more_link_text or None)."""
+    first_page = split_pages(html)[0]
+    match = MORE_RE.search(first_page)
+    if not match:
+        return render_post_body(first_page), None
+    link_text = (match.group(1) or "").strip() or "Continue reading \u2192"
+    return render_post_body(first_page[: match.start()]), link_text

@@ -1,47 +1,33 @@
-"""Post feeds: RSS 2.0 at /feed/ and Atom at /feed/atom/."""
+"""Post feeds: RSS 2.0 at /feed/ and Atom at /feed/atom/, and the same for each category,
+tag and author at <archive>/feed/. Items and full text or excerpt follow the Reading settings."""
 
-from contextvars import ContextVar
-
+from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
+from django.views.decorators.http import conditional_page
 
-from .content import render_post_body
-from .models import Post, SiteOptions
-
-FEED_ITEMS = 10
-
-_origin = ContextVar("feed_origin", default="")
+from . import origin
+from .content import render_post_body, render_teaser
+from .models import Category, Post, SiteOptions, Tag
 
 
 class SiteFeed(Feed):
-    """A feed whose links use the host the request came to.
-
-    Django's syndication would prefix links with the sites framework's domain, which is one
-    fixed row; a blog answers on whatever host it is served as, so links are made absolute here.
-    """
+    """A feed whose links use the host the request came to, answering conditional GETs
+    (ETag / Last-Modified → 304)."""
 
     def __call__(self, request, *args, **kwargs):
-        token = _origin.set(f"{request.scheme}://{request.get_host()}")
-        try:
-            return super().__call__(request, *args, **kwargs)
-        finally:
-            _origin.reset(token)
-
-    @staticmethod
-    def absolute(path):
-        return _origin.get() + path
-
-    def feed_url(self, obj=None):
-        return None  # falls back to request.path, made absolute in get_feed below
+        return conditional_page(super().__call__)(request, *args, **kwargs)
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
-        feed.feed["feed_url"] = self.absolute(request.path)
+        feed.feed["feed_url"] = origin.absolute(request.path)
         return feed
 
     def item_link(self, item):
-        return self.absolute(item.get_absolute_url())
+        return origin.absolute(item.get_absolute_url())
 
 
 class LatestPostsFeed(SiteFeed):
@@ -52,15 +38,21 @@ class LatestPostsFeed(SiteFeed):
         return SiteOptions.get().tagline
 
     def link(self):
-        return self.absolute(reverse("blog:home"))
+        return origin.absolute(reverse("blog:home"))
 
-    def items(self):
-        return Post.objects.published().select_related("author")[:FEED_ITEMS]
+    def posts(self, obj):
+        return Post.objects.published()
+
+    def items(self, obj=None):
+        limit = SiteOptions.get().posts_per_rss
+        return self.posts(obj).select_related("author")[:limit]
 
     def item_title(self, post):
         return post.display_title
 
     def item_description(self, post):
+        if SiteOptions.get().rss_use_excerpt:
+            return escape(post.excerpt) if post.excerpt else render_teaser(post.body)[0]
         return render_post_body(post.body)
 
     def item_author_name(self, post):
@@ -72,7 +64,74 @@ class LatestPostsFeed(SiteFeed):
     def item_updateddate(self, post):
         return post.updated_at
 
+    def item_categories(self, post):
+        return [category.name for category in post.categories.all()]
 
-class LatestPostsAtomFeed(LatestPostsFeed):
-    feed_type = Atom1Feed
-    subtitle = LatestPostsFeed.description
+
+class ArchiveFeed(LatestPostsFeed):
+    """A feed of one archive: the object comes from the URL, `posts()` picks its posts."""
+
+    def title(self, obj):
+        return f"{SiteOptions.get().title} \u00bb {self.label(obj)} Feed"
+
+    def link(self, obj):
+        return origin.absolute(self.archive_url(obj))
+
+
+class CategoryFeed(ArchiveFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Category, slug=slug)
+
+    def label(self, category):
+        return f"{category.name} Category"
+
+    def archive_url(self, category):
+        return category.get_absolute_url()
+
+    def posts(self, category):
+        return (
+            Post.objects.published().filter(categories__in=category.with_descendants()).distinct()
+        )
+
+
+class TagFeed(ArchiveFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def label(self, tag):
+        return f"{tag.name} Tag"
+
+    def archive_url(self, tag):
+        return tag.get_absolute_url()
+
+    def posts(self, tag):
+        return Post.objects.published().filter(tags=tag)
+
+
+class AuthorFeed(ArchiveFeed):
+    def get_object(self, request, username):
+        return get_object_or_404(get_user_model(), username=username)
+
+    def label(self, author):
+        return f"Posts by {author.get_full_name() or author.get_username()}"
+
+    def archive_url(self, author):
+        return reverse("blog:author", args=[author.get_username()])
+
+    def posts(self, author):
+        return Post.objects.published().filter(author=author)
+
+
+def atom(feed_class):
+    """The Atom 1.0 twin of an RSS feed class."""
+    return type(
+        f"{feed_class.__name__}Atom",
+        (feed_class,),
+        {"feed_type": Atom1Feed, "subtitle": feed_class.description},
+    )
+
+
+LatestPostsAtomFeed = atom(LatestPostsFeed)
+CategoryAtomFeed = atom(CategoryFeed)
+TagAtomFeed = atom(TagFeed)
+AuthorAtomFeed = atom(AuthorFeed)

@@ -1,9 +1,12 @@
 """Content: posts, their taxonomy, their view counts and the site's options."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -20,6 +23,25 @@ class Status(models.TextChoices):
 class Discussion(models.TextChoices):
     OPEN = "open", "Open"
     CLOSED = "closed", "Closed"
+
+
+WIDGETS = [
+    "search",
+    "recent_posts",
+    "recent_comments",
+    "archives",
+    "categories",
+    "tag_cloud",
+    "most_viewed",
+]
+
+
+def validate_widget_list(value):
+    unknown = [name for name in value.split(",") if name.strip() not in WIDGETS]
+    if unknown:
+        raise ValidationError(
+            f"Unknown widgets: {', '.join(unknown)}. Known: {', '.join(WIDGETS)}."
+        )
 
 
 class SiteOptions(models.Model):
@@ -50,6 +72,26 @@ class SiteOptions(models.Model):
         choices=Discussion.choices,
         default=Discussion.OPEN,
     )
+    # Reading, with WordPress's defaults (Settings → Reading).
+    posts_per_page = models.PositiveSmallIntegerField(
+        "blog pages show at most", default=10, validators=[MinValueValidator(1)]
+    )
+    posts_per_rss = models.PositiveSmallIntegerField(
+        "syndication feeds show the most recent", default=10, validators=[MinValueValidator(1)]
+    )
+    rss_use_excerpt = models.BooleanField(
+        "for each post in a feed, include only the excerpt",
+        default=False,
+        help_text="Off: the full text.",
+    )
+    sidebar_widgets = models.CharField(
+        max_length=200,
+        default="search,recent_posts,recent_comments,archives,categories",
+        help_text="Comma-separated, in order, from: search, recent_posts, recent_comments, "
+        "archives, categories, tag_cloud, most_viewed.",
+        validators=[validate_widget_list],
+    )
+
     # Discussion, with WordPress's defaults (Settings → Discussion).
     require_name_email = models.BooleanField(
         "comment author must fill out name and email", default=True
@@ -127,6 +169,10 @@ class SiteOptions(models.Model):
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
 
+    @property
+    def widget_names(self):
+        return [name.strip() for name in self.sidebar_widgets.split(",") if name.strip()]
+
     @classmethod
     def get(cls):
         options = cache.get(cls.CACHE_KEY)
@@ -159,6 +205,15 @@ class Category(models.Model):
     def get_absolute_url(self):
         return reverse("blog:category", kwargs={"slug": self.slug})
 
+    def with_descendants(self):
+        """This category and all below it: a category archive lists sub-categories' posts."""
+        parents = dict(Category.objects.values_list("pk", "parent_id"))
+        found, frontier = {self.pk}, {self.pk}
+        while frontier:
+            frontier = {pk for pk, parent in parents.items() if parent in frontier} - found
+            found |= frontier
+        return found
+
 
 class Tag(models.Model):
     name = models.CharField(max_length=200)
@@ -180,12 +235,6 @@ class PostQuerySet(models.QuerySet):
         return self.filter(
             status__in=[Status.PUBLISH, Status.FUTURE], published_at__lte=timezone.now()
         )
-
-    def search(self, words):
-        query = Q()
-        for word in words.split()[:20]:
-            query &= Q(title__icontains=word) | Q(excerpt__icontains=word) | Q(body__icontains=word)
-        return self.filter(query)
 
 
 def _default_comment_status():
@@ -240,12 +289,17 @@ class Post(models.Model):
     source_name = models.CharField("source name", max_length=200, blank=True)
     categories = models.ManyToManyField(Category, blank=True, related_name="posts")
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    # Kept current after commit by blog.search; only PostgreSQL fills and indexes it.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
-        indexes = [models.Index(fields=["status", "published_at"])]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            GinIndex(fields=["search_vector"], name="blog_post_search_gin"),
+        ]
 
     def __str__(self):
         return self.display_title

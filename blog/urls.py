@@ -1,7 +1,10 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import (
     converters,  # noqa: F401  (registers yyyy, mm, dd and wpslug)
+    feeds,
+    sitemaps,
     views,
 )
 
@@ -9,8 +12,19 @@ app_name = "blog"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("feed/", feeds.LatestPostsFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestPostsAtomFeed(), name="feed-atom"),
+    path("sitemap.xml", sitemaps.index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
+    path("wp-sitemap.xml", RedirectView.as_view(pattern_name="blog:sitemap", permanent=True)),
+    path("robots.txt", views.robots_txt, name="robots"),
     path("page/<int:page>/", views.PostIndex.as_view(), name="home-page"),
     path("<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/", views.post_detail, name="post"),
+    path(
+        "<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/<int:page>/",
+        views.post_detail,
+        name="post-page",
+    ),
     path(
         "<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/comment-page-<int:comment_page>/",
         views.post_detail,
@@ -22,6 +36,12 @@ urlpatterns = [
         views.CategoryArchive.as_view(),
         name="category-page",
     ),
+    path("category/<wpslug:slug>/feed/", feeds.CategoryFeed(), name="category-feed"),
+    path("category/<wpslug:slug>/feed/atom/", feeds.CategoryAtomFeed(), name="category-feed-atom"),
+    path("tag/<wpslug:slug>/feed/", feeds.TagFeed(), name="tag-feed"),
+    path("tag/<wpslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
+    path("author/<str:username>/feed/", feeds.AuthorFeed(), name="author-feed"),
+    path("author/<str:username>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
     path("tag/<wpslug:slug>/", views.TagArchive.as_view(), name="tag"),
     path("tag/<wpslug:slug>/page/<int:page>/", views.TagArchive.as_view(), name="tag-page"),
     path("author/<str:username>/", views.AuthorArchive.as_view(), name="author"),

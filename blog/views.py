@@ -12,11 +12,9 @@ from django.utils import timezone
 from django.views.generic import ListView
 from django.views.static import serve
 
-from . import hits, themes
-from .content import render_post_body
-from .models import Category, Post, Tag
-
-POSTS_PER_PAGE = 10
+from . import hits, search, themes
+from .content import render_single, split_pages
+from .models import Category, Post, SiteOptions, Tag
 
 
 def visible_posts(request):
@@ -38,7 +36,7 @@ def home(request):
     return PostIndex.as_view()(request)
 
 
-def post_detail(request, year, month, day, slug, comment_page=None):
+def post_detail(request, year, month, day, slug, comment_page=None, page=1):
     try:
         date = datetime.date(year, month, day)
     except ValueError as error:
@@ -48,14 +46,21 @@ def post_detail(request, year, month, day, slug, comment_page=None):
         published_at__date=date,
         slug=slug,
     )
+    pages = split_pages(post.body)
+    if page == 1 and "page" in request.resolver_match.kwargs:
+        return HttpResponsePermanentRedirect(post.get_absolute_url())
+    if not 1 <= page <= len(pages):
+        raise Http404
     views = hits.record_view(post, request) if post.is_published else hits.current_views(post)
     headers = {}
     if post.pings_open:
         headers["X-Pingback"] = request.build_absolute_uri(reverse("xmlrpc"))
     context = {
         "post": post,
-        "body": render_post_body(post.body),
+        "body": render_single(post.body, post.pk, page),
         "views": views,
+        "page": page,
+        "pages": range(1, len(pages) + 1),
         "comment_page": comment_page,
     }
     return themes.render(request, themes.post_templates(post), context, headers=headers)
@@ -64,9 +69,11 @@ def post_detail(request, year, month, day, slug, comment_page=None):
 class PostListView(ListView):
     """Lists of posts, ten a page at /page/N/, rendered through the theme's hierarchy."""
 
-    paginate_by = POSTS_PER_PAGE
     context_object_name = "posts"
     heading = ""
+
+    def get_paginate_by(self, queryset):
+        return SiteOptions.get().posts_per_page
 
     def get_queryset(self):
         return (
@@ -82,6 +89,7 @@ class PostListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.heading
+        context["noindex"] = context["page_obj"].number > 1
         return context
 
 
@@ -104,25 +112,35 @@ class PostIndex(PostListView):
 
 class SearchResults(PostListView):
     def get_queryset(self):
-        self.words = self.request.GET.get("s", "").strip()[:200]
-        return super().get_queryset().search(self.words)
+        self.query = self.request.GET.get("s", "").strip()[:200]
+        return search.search(super().get_queryset(), self.query)
 
     def template_hierarchy(self):
         return ["search.html"]
 
     def get_context_data(self, **kwargs):
-        self.heading = f"Search Results for: {self.words}"
-        return super().get_context_data(search_words=self.words, **kwargs)
+        self.heading = f"Search Results for: {self.query}"
+        context = super().get_context_data(
+            search_query=self.query, search_words=search.words_of(self.query), **kwargs
+        )
+        context["noindex"] = True
+        return context
 
 
 class CategoryArchive(PostListView):
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         self.heading = f"Category: {self.category.name}"
-        return super().get_queryset().filter(categories=self.category)
+        return (
+            super()
+            .get_queryset()
+            .filter(categories__in=self.category.with_descendants())
+            .distinct()
+        )
 
     def template_hierarchy(self):
-        return [f"category-{self.category.slug}.html", "category.html"]
+        category = self.category
+        return [f"category-{category.slug}.html", f"category-{category.pk}.html", "category.html"]
 
 
 class TagArchive(PostListView):
@@ -132,7 +150,7 @@ class TagArchive(PostListView):
         return super().get_queryset().filter(tags=self.tag)
 
     def template_hierarchy(self):
-        return [f"tag-{self.tag.slug}.html", "tag.html"]
+        return [f"tag-{self.tag.slug}.html", f"tag-{self.tag.pk}.html", "tag.html"]
 
 
 class AuthorArchive(PostListView):
@@ -142,7 +160,8 @@ class AuthorArchive(PostListView):
         return super().get_queryset().filter(author=self.author)
 
     def template_hierarchy(self):
-        return [f"author-{self.author.get_username()}.html", "author.html"]
+        author = self.author
+        return [f"author-{author.get_username()}.html", f"author-{author.pk}.html", "author.html"]
 
 
 class DateArchive(PostListView):
@@ -178,3 +197,16 @@ def healthz(request):
 def media(request, path):
     """Uploads, served by Django itself on a single host (INKWELL_SERVE_MEDIA)."""
     return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
+def robots_txt(request):
+    sitemap = request.build_absolute_uri(reverse("blog:sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /wp-admin/",
+        "",
+        f"Sitemap: {sitemap}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain")

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.db.models import CharField, Count, Q
 from django.db.models.functions import Cast, TruncMonth
 
-from .models import Category, Post
+from .models import Category, Post, PostViews, Tag
 
 VERSION_KEY = "inkwell:widgets:version"
 TIMEOUT = 300  # scheduled posts become due without any save: never trust the cache longer
@@ -19,17 +19,13 @@ def invalidate():
         cache.set(VERSION_KEY, 1, None)
 
 
-def sidebar_data():
+def sidebar_data(names):
+    """The data of the widgets `names`, in order: [(name, data)]; one cache read when warm."""
     version = cache.get_or_set(VERSION_KEY, 1, None)
-    key = f"inkwell:widgets:{version}"
+    key = f"inkwell:widgets:{version}:{','.join(names)}"
     data = cache.get(key)
     if data is None:
-        data = {
-            "recent_posts": recent_posts(),
-            "recent_comments": recent_comments(),
-            "archives": monthly_archives(),
-            "categories": categories(),
-        }
+        data = [(name, WIDGET_DATA[name]()) for name in names]
         cache.set(key, data, TIMEOUT)
     return data
 
@@ -86,3 +82,51 @@ def categories():
         .order_by("name")
     )
     return [{"name": c.name, "url": c.get_absolute_url(), "count": c.count} for c in rows]
+
+
+def tag_cloud(limit=45):
+    """WordPress's tag cloud: the most used tags, sized 8–22 pt by use, listed by name."""
+    rows = list(
+        Tag.objects.annotate(count=Count("posts", filter=Q(posts__in=Post.objects.published())))
+        .filter(count__gt=0)
+        .order_by("-count", "name")[:limit]
+    )
+    if not rows:
+        return []
+    low, high = min(t.count for t in rows), max(t.count for t in rows)
+    spread = max(high - low, 1)
+    return sorted(
+        (
+            {
+                "name": t.name,
+                "url": t.get_absolute_url(),
+                "count": t.count,
+                "size": round(8 + (t.count - low) * 14 / spread, 1),
+            }
+            for t in rows
+        ),
+        key=lambda tag: tag["name"].lower(),
+    )
+
+
+def most_viewed(limit=5):
+    rows = (
+        PostViews.objects.filter(post__in=Post.objects.published(), count__gt=0)
+        .select_related("post")
+        .order_by("-count")[:limit]
+    )
+    return [
+        {"title": row.post.display_title, "url": row.post.get_absolute_url(), "views": row.count}
+        for row in rows
+    ]
+
+
+WIDGET_DATA = {
+    "search": lambda: None,
+    "recent_posts": recent_posts,
+    "recent_comments": recent_comments,
+    "archives": monthly_archives,
+    "categories": categories,
+    "tag_cloud": tag_cloud,
+    "most_viewed": most_viewed,
+}

@@ -7,9 +7,9 @@ from django.db.models import CharField
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.feedgenerator import Atom1Feed
 
-from blog.feeds import SiteFeed
+from blog import origin
+from blog.feeds import SiteFeed, atom
 from blog.models import Post, SiteOptions
 
 from .markup import render_comment_text
@@ -23,7 +23,7 @@ class SiteCommentsFeed(SiteFeed):
         return f"Comments for {SiteOptions.get().title}"
 
     def link(self):
-        return self.absolute("/")
+        return origin.absolute("/")
 
     def description(self):
         return SiteOptions.get().tagline
@@ -44,7 +44,7 @@ class SiteCommentsFeed(SiteFeed):
         return f"Comment on {comment.content_object.display_title} by {comment.name}"
 
     def item_link(self, comment):
-        return self.absolute(f"{comment.content_object.get_absolute_url()}#{comment.anchor}")
+        return origin.absolute(f"{comment.content_object.get_absolute_url()}#{comment.anchor}")
 
     def item_description(self, comment):
         return render_comment_text(comment.comment)
@@ -68,7 +68,7 @@ class PostCommentsFeed(SiteCommentsFeed):
         return f"Comments on: {post.display_title}"
 
     def link(self, post):
-        return self.absolute(post.get_absolute_url())
+        return origin.absolute(post.get_absolute_url())
 
     def items(self, post):
         comments = list(
@@ -85,11 +85,5 @@ class PostCommentsFeed(SiteCommentsFeed):
         return f"By: {comment.name}"
 
 
-class SiteCommentsAtomFeed(SiteCommentsFeed):
-    feed_type = Atom1Feed
-    subtitle = SiteCommentsFeed.description
-
-
-class PostCommentsAtomFeed(PostCommentsFeed):
-    feed_type = Atom1Feed
-    subtitle = SiteCommentsFeed.description
+SiteCommentsAtomFeed = atom(SiteCommentsFeed)
+PostCommentsAtomFeed = atom(PostCommentsFeed)

@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from blog import feeds as blog_feeds
 from blog import views as blog_views
 
 urlpatterns = [
@@ -13,8 +12,6 @@ urlpatterns = [
     re_path(r"^wp-admin(?:/.*)?$", RedirectView.as_view(url="/admin/", permanent=True)),
     path("wp-login.php", RedirectView.as_view(url="/admin/login/", permanent=True)),
     path("healthz", blog_views.healthz, name="healthz"),
-    path("feed/", blog_feeds.LatestPostsFeed(), name="feed"),
-    path("feed/atom/", blog_feeds.LatestPostsAtomFeed(), name="feed-atom"),
     path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]

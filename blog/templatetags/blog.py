@@ -1,19 +1,91 @@
 """Template tags for themes: the sidebar and post navigation."""
 
+import json
 import re
 
 from django import template
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from .. import themes, widgets
+from ..content import render_teaser
 from ..models import Post
+from ..search import plain_text
+
+ENTITY_RE = re.compile(r"(&#?\w+;)")
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def sidebar(context):
+    names = context["site"].widget_names
     template_ = themes.get_template(["sidebar.html"])
-    return template_.render({"widgets": widgets.sidebar_data(), "request": context["request"]})
+    return template_.render({"widgets": widgets.sidebar_data(names), "request": context["request"]})
+
+
+@register.filter
+def teaser(post):
+    """(html, more link text or None): what a list shows of the post."""
+    return render_teaser(post.body)
+
+
+@register.filter
+def highlight(text, words):
+    """Escape `text` and wrap the search words in <mark>, never inside an entity."""
+    escaped = str(escape(text))
+    if not words:
+        return mark_safe(escaped)
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    parts = ENTITY_RE.split(escaped)
+    marked = [
+        part
+        if ENTITY_RE.fullmatch(part)
+        else pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", part)
+        for part in parts
+    ]
+    return mark_safe("".join(marked))
+
+
+@register.filter
+def search_snippet(post, words):
+    """About 30 words of the post around the first search word."""
+    text = plain_text(post.excerpt) or plain_text(post.body)
+    lowered = text.lower()
+    positions = [lowered.find(word.lower()) for word in words or []]
+    positions = [p for p in positions if p >= 0]
+    start = max(0, min(positions) - 80) if positions else 0
+    snippet = text[start : start + 240]
+    prefix = "\u2026 " if start else ""
+    suffix = " \u2026" if start + 240 < len(text) else ""
+    return f"{prefix}{snippet}{suffix}"
+
+
+@register.filter
+def meta_description(post):
+    text = plain_text(post.excerpt) or plain_text(render_teaser(post.body)[0])
+    return text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + "\u2026"
+
+
+@register.simple_tag(takes_context=True)
+def post_json_ld(context, post, description):
+    """schema.org BlogPosting for the post, safe to put in a <script> element."""
+    request = context["request"]
+    author = post.author
+    data = {
+        "@context": "https://schema.org",
+        "@type": "BlogPosting",
+        "headline": post.display_title,
+        "url": request.build_absolute_uri(post.get_absolute_url()),
+        "datePublished": post.published_at.isoformat(),
+        "dateModified": post.updated_at.isoformat(),
+        "author": {"@type": "Person", "name": author.get_full_name() or author.get_username()},
+        "description": description,
+        "publisher": {"@type": "Organization", "name": context["site"].title},
+    }
+    encoded = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
+    return mark_safe(f'<script type="application/ld+json">{encoded}</script>')
 
 
 @register.filter
