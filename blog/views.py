@@ -75,6 +75,11 @@ class PostListView(ListView):
     def get_paginate_by(self, queryset):
         return SiteOptions.get().posts_per_page
 
+    def paginate_queryset(self, queryset, page_size):
+        if self.kwargs.get("page", 1) < 1:
+            raise Http404
+        return super().paginate_queryset(queryset, page_size)
+
     def get_queryset(self):
         return (
             Post.objects.published().select_related("author").prefetch_related("categories", "tags")
@@ -168,7 +173,7 @@ class DateArchive(PostListView):
     def get_queryset(self):
         year, month, day = (self.kwargs.get(k) for k in ("year", "month", "day"))
         try:
-            date = datetime.date(year, month or 1, day or 1)
+            date = datetime.date(year, 1 if month is None else month, 1 if day is None else day)
         except ValueError as error:
             raise Http404 from error
         queryset = super().get_queryset().filter(published_at__year=year)

@@ -3,7 +3,7 @@
 import django_comments
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import CharField, Count, Q
+from django.db.models import BigIntegerField, CharField, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, TruncMonth
 
 from .models import Category, Post, PostViews, Tag
@@ -38,6 +38,8 @@ def recent_posts(limit=5):
 
 
 def recent_comments(limit=5):
+    """The newest approved comments on published posts, with their posts, in one query."""
+    post = Post.objects.filter(pk=Cast(OuterRef("object_pk"), BigIntegerField()))
     comments = (
         django_comments.get_model()
         .objects.filter(
@@ -48,18 +50,30 @@ def recent_comments(limit=5):
             .annotate(pk_text=Cast("pk", CharField()))
             .values("pk_text"),
         )
-        .order_by("-submit_date")
-        .prefetch_related("content_object")[:limit]
+        .annotate(
+            post_title=Subquery(post.values("title")[:1]),
+            post_slug=Subquery(post.values("slug")[:1]),
+            post_published_at=Subquery(post.values("published_at")[:1]),
+        )
+        .order_by("-submit_date")[:limit]
     )
-    return [
-        {
-            "author": comment.name,
-            "author_url": comment.url,
-            "post_title": comment.content_object.display_title,
-            "url": f"{comment.content_object.get_absolute_url()}#comment-{comment.pk}",
-        }
-        for comment in comments
-    ]
+    rows = []
+    for comment in comments:
+        target = Post(
+            pk=int(comment.object_pk),
+            title=comment.post_title,
+            slug=comment.post_slug,
+            published_at=comment.post_published_at,
+        )
+        rows.append(
+            {
+                "author": comment.user_name,
+                "author_url": comment.user_url,
+                "post_title": target.display_title,
+                "url": f"{target.get_absolute_url()}#comment-{comment.pk}",
+            }
+        )
+    return rows
 
 
 def monthly_archives():
