@@ -11,7 +11,7 @@ export HOST PORT
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install migrate demo test lint format browser-deps clean
+.PHONY: run install migrate demo test lint format browser-deps node-deps clean
 
 run: install migrate
 	$(BIN)/python manage.py collectstatic --noinput -v 0
@@ -40,6 +40,13 @@ browser-deps:
 	  else echo "Chromium is missing at $(CHROMIUM) and apt-get is not usable: install Debian's chromium." >&2; exit 1; fi; \
 	fi
 
+# axe-core and the Nu HTML checker (vnu.jar, run with the machine's Java) for the browser tests.
+node-deps: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -47,8 +54,8 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
 
-test: install browser-deps lint
+test: install browser-deps node-deps lint
 	$(BIN)/pytest
 
 clean:
-	rm -rf $(VENV) var/staticfiles var/test-db.sqlite3*
+	rm -rf $(VENV) node_modules var/staticfiles var/test-db.sqlite3*

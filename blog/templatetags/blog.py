@@ -4,6 +4,7 @@ import json
 import re
 
 from django import template
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -101,3 +102,9 @@ def adjacent_post(post, direction):
 def cut_page(path):
     """A list's path without its /page/N/ part."""
     return re.sub(r"page/\d+/$", "", path)
+
+
+@register.filter
+def isotime(value):
+    """An ISO 8601 time in the site's zone, to the second, as HTML's datetime attribute wants."""
+    return timezone.localtime(value).replace(microsecond=0).isoformat()
