@@ -71,6 +71,7 @@ class PostListView(ListView):
 
     context_object_name = "posts"
     heading = ""
+    feed_url = None
 
     def get_paginate_by(self, queryset):
         return SiteOptions.get().posts_per_page
@@ -95,6 +96,7 @@ class PostListView(ListView):
         context = super().get_context_data(**kwargs)
         context["heading"] = self.heading
         context["noindex"] = context["page_obj"].number > 1
+        context["archive_feed_url"] = self.feed_url
         return context
 
 
@@ -136,6 +138,7 @@ class CategoryArchive(PostListView):
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
         self.heading = f"Category: {self.category.name}"
+        self.feed_url = reverse("blog:category-feed", args=[self.category.slug])
         return (
             super()
             .get_queryset()
@@ -152,6 +155,7 @@ class TagArchive(PostListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         self.heading = f"Tag: {self.tag.name}"
+        self.feed_url = reverse("blog:tag-feed", args=[self.tag.slug])
         return super().get_queryset().filter(tags=self.tag)
 
     def template_hierarchy(self):
@@ -162,6 +166,7 @@ class AuthorArchive(PostListView):
     def get_queryset(self):
         self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
         self.heading = f"Author: {self.author.get_full_name() or self.author.get_username()}"
+        self.feed_url = reverse("blog:author-feed", args=[self.author.get_username()])
         return super().get_queryset().filter(author=self.author)
 
     def template_hierarchy(self):

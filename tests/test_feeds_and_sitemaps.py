@@ -85,6 +85,15 @@ def test_category_tag_and_author_feeds(client):
     assert client.get("/category/nothing/feed/").status_code == 404
 
 
+def test_archives_announce_their_own_feed(client):
+    PostFactory(categories=[CategoryFactory(name="News", slug="news")])
+    html = client.get("/category/news/").content.decode()
+    assert (
+        '<link rel="alternate" type="application/rss+xml" title="Inkwell &raquo; '
+        'Category: News Feed" href="/category/news/feed/">'
+    ) in html
+
+
 def test_feeds_answer_conditional_gets_with_304(client):
     PostFactory()
     first = client.get("/feed/")
