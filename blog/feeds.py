@@ -41,11 +41,12 @@ class LatestPostsFeed(SiteFeed):
         return origin.absolute(reverse("blog:home"))
 
     def posts(self, obj):
-        return Post.objects.published()
+        return Post.objects.published().posts()
 
     def items(self, obj=None):
         limit = SiteOptions.get().posts_per_rss
-        return self.posts(obj).select_related("author")[:limit]
+        # Password-protected posts stay out of feeds, as in WordPress.
+        return self.posts(obj).filter(password="").select_related("author")[:limit]
 
     def item_title(self, post):
         return post.display_title
@@ -90,7 +91,10 @@ class CategoryFeed(ArchiveFeed):
 
     def posts(self, category):
         return (
-            Post.objects.published().filter(categories__in=category.with_descendants()).distinct()
+            Post.objects.published()
+            .posts()
+            .filter(categories__in=category.with_descendants())
+            .distinct()
         )
 
 
@@ -105,7 +109,7 @@ class TagFeed(ArchiveFeed):
         return tag.get_absolute_url()
 
     def posts(self, tag):
-        return Post.objects.published().filter(tags=tag)
+        return Post.objects.published().posts().filter(tags=tag)
 
 
 class AuthorFeed(ArchiveFeed):
@@ -119,7 +123,7 @@ class AuthorFeed(ArchiveFeed):
         return reverse("blog:author", args=[author.get_username()])
 
     def posts(self, author):
-        return Post.objects.published().filter(author=author)
+        return Post.objects.published().posts().filter(author=author)
 
 
 def atom(feed_class):

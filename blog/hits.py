@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import connection
 
+from . import stats
 from .models import PostViews
 
 
@@ -33,8 +34,11 @@ def record_view(post, request):
     if row is None:  # a post saved without signals (a raw fixture load)
         PostViews.objects.get_or_create(post=post)
         return record_view(post, request)
+    stats.record(post.pk)
     return row[0]
 
 
 def current_views(post):
+    if post.pk is None:  # an unsaved post, in preview
+        return 0
     return PostViews.objects.filter(post=post).values_list("count", flat=True).first() or 0

@@ -1,5 +1,7 @@
 """Content: posts, their taxonomy, their view counts and the site's options."""
 
+import zoneinfo
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -7,8 +9,10 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
 
@@ -18,6 +22,12 @@ class Status(models.TextChoices):
     FUTURE = "future", "Scheduled"
     PUBLISH = "publish", "Published"
     PRIVATE = "private", "Private"
+    TRASH = "trash", "Trash"
+
+
+class PostType(models.TextChoices):
+    POST = "post", "Post"
+    PAGE = "page", "Page"
 
 
 class Discussion(models.TextChoices):
@@ -42,6 +52,15 @@ def validate_widget_list(value):
         raise ValidationError(
             f"Unknown widgets: {', '.join(unknown)}. Known: {', '.join(WIDGETS)}."
         )
+
+
+def validate_timezone(value):
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+        raise ValidationError(
+            f"Unknown time zone {value!r}; use a name like Europe/Paris."
+        ) from error
 
 
 class SiteOptions(models.Model):
@@ -72,7 +91,48 @@ class SiteOptions(models.Model):
         choices=Discussion.choices,
         default=Discussion.OPEN,
     )
+    timezone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text="A city in the same time zone as you, e.g. Europe/Paris. Permalink dates "
+        "follow it.",
+    )
+    date_format = models.CharField(
+        max_length=40,
+        default="F j, Y",
+        help_text="Django date format, as WordPress's: F j, Y → November 25, 2026.",
+    )
+    time_format = models.CharField(
+        max_length=40, default="g:i a", help_text="g:i a → 1:05 p.m.; H:i → 13:05."
+    )
+
     # Reading, with WordPress's defaults (Settings → Reading).
+    show_on_front = models.CharField(
+        "your homepage displays",
+        max_length=5,
+        default="posts",
+        choices=[("posts", "Your latest posts"), ("page", "A static page")],
+    )
+    page_on_front = models.ForeignKey(
+        "blog.Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"post_type": "page"},
+        verbose_name="homepage",
+    )
+    page_for_posts = models.ForeignKey(
+        "blog.Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"post_type": "page"},
+        verbose_name="posts page",
+        help_text="With a static homepage: the page that lists the posts.",
+    )
     posts_per_page = models.PositiveSmallIntegerField(
         "blog pages show at most", default=10, validators=[MinValueValidator(1)]
     )
@@ -231,10 +291,42 @@ class Tag(models.Model):
 
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """What readers may see: published posts, and scheduled ones whose time has come."""
+        """What readers may see: published posts, and scheduled ones whose time has come.
+
+        Password-protected posts are included (they are listed, their content is gated)."""
         return self.filter(
             status__in=[Status.PUBLISH, Status.FUTURE], published_at__lte=timezone.now()
         )
+
+    def visible_to(self, user):
+        """Published entries, plus private ones for users who may read them."""
+        if user.has_perm("blog.read_private_posts"):
+            return self.filter(Q(pk__in=self.published().values("pk")) | Q(status=Status.PRIVATE))
+        return self.published()
+
+    def page_at(self, path):
+        """The page of this queryset at `path` ("parent/child"), or None."""
+        slugs = [slug for slug in path.strip("/").split("/") if slug]
+        if not slugs:
+            return None
+        for candidate in self.pages().filter(slug=slugs[-1]).select_related("author"):
+            if candidate.page_path == "/".join(slugs):
+                return candidate
+        return None
+
+    def posts(self):
+        return self.filter(post_type=PostType.POST)
+
+    def pages(self):
+        return self.filter(post_type=PostType.PAGE)
+
+
+PASSWORD_COOKIE = "inkwell-postpass"
+
+
+def password_token(password):
+    """What the reader's cookie holds for a post password: a keyed hash, never the password."""
+    return salted_hmac("inkwell.post-password", password).hexdigest()
 
 
 def _default_comment_status():
@@ -246,6 +338,11 @@ def _default_ping_status():
 
 
 class Post(models.Model):
+    """A post or a page: one table, as WordPress keeps them, told apart by `post_type`."""
+
+    post_type = models.CharField(
+        max_length=4, choices=PostType.choices, default=PostType.POST, db_index=True
+    )
     title = models.CharField(max_length=255, blank=True)
     slug = models.SlugField(
         max_length=200,
@@ -287,6 +384,30 @@ class Post(models.Model):
         "source URL", max_length=500, blank=True, help_text="The original article, for a repost."
     )
     source_name = models.CharField("source name", max_length=200, blank=True)
+    password = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Readers must enter it to see the content; the title stays listed.",
+    )
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        limit_choices_to={"post_type": "page"},
+        help_text="Pages only: the page this one sits under (/parent/child/).",
+    )
+    menu_order = models.IntegerField("order", default=0, help_text="Pages only.")
+    featured_image = models.ForeignKey(
+        "blog.Media",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"mime_type__startswith": "image/"},
+    )
     categories = models.ManyToManyField(Category, blank=True, related_name="posts")
     tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
     # Kept current after commit by blog.search; only PostgreSQL fills and indexes it.
@@ -296,6 +417,13 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_posts", "Can publish posts and pages"),
+            ("edit_others_posts", "Can edit posts and pages of others"),
+            ("read_private_posts", "Can read private posts and pages"),
+            ("unfiltered_html", "Can save any HTML (no sanitising)"),
+            ("edit_pages", "Can write and edit pages"),
+        ]
         indexes = [
             models.Index(fields=["status", "published_at"]),
             GinIndex(fields=["search_vector"], name="blog_post_search_gin"),
@@ -307,12 +435,18 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISH and self.published_at > timezone.now():
             self.status = Status.FUTURE
+        if self.status == Status.TRASH and not self.trashed_at:
+            self.trashed_at = timezone.now()
+        elif self.status != Status.TRASH:
+            self.trashed_at = None
         if not self.slug:
-            self.slug = slugify(self.title, allow_unicode=True)[:190] or "post"
-        self.slug = self._unique_slug_for_the_day(self.slug)
+            self.slug = slugify(self.title, allow_unicode=True)[:190] or str(self.post_type)
+        self.slug = self._unique_slug(self.slug)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        if self.post_type == PostType.PAGE:
+            return reverse("page", args=[self.page_path])
         day = timezone.localdate(self.published_at)
         return reverse(
             "blog:post",
@@ -320,13 +454,37 @@ class Post(models.Model):
         )
 
     @property
+    def page_path(self):
+        """A page's slugs from the top: parent/child."""
+        slugs, page, seen = [], self, set()
+        while page is not None and page.pk not in seen:
+            seen.add(page.pk)
+            slugs.append(page.slug)
+            page = page.parent
+        return "/".join(reversed(slugs))
+
+    @property
     def display_title(self):
         return self.title or "(no title)"
 
-    def _unique_slug_for_the_day(self, slug):
-        day = timezone.localdate(self.published_at)
+    @property
+    def reader_title(self):
+        """The title as WordPress shows it: "Private: " and "Protected: " prefixes."""
+        if self.status == Status.PRIVATE:
+            return f"Private: {self.display_title}"
+        if self.password:
+            return f"Protected: {self.display_title}"
+        return self.display_title
+
+    def _unique_slug(self, slug):
+        """Posts: unique among posts of the same day. Pages: unique among their siblings."""
+        if self.post_type == PostType.PAGE:
+            same_place = Post.objects.pages().filter(parent_id=self.parent_id)
+        else:
+            day = timezone.localdate(self.published_at)
+            same_place = Post.objects.posts().filter(published_at__date=day)
         taken = set(
-            Post.objects.filter(published_at__date=day, slug__startswith=slug)
+            same_place.filter(slug__startswith=slug)
             .exclude(pk=self.pk)
             .values_list("slug", flat=True)
         )
@@ -344,7 +502,17 @@ class Post(models.Model):
         return f"{self.get_absolute_url()}trackback/"
 
     def get_shortlink(self):
+        if self.post_type == PostType.PAGE:
+            return f"/?page_id={self.pk}"
         return f"/?p={self.pk}"
+
+    def password_unlocked(self, request):
+        """True when the post has no password or the reader entered it (a signed cookie)."""
+        if not self.password:
+            return True
+        return request.get_signed_cookie(
+            PASSWORD_COOKIE, default=None, salt=PASSWORD_COOKIE
+        ) == password_token(self.password)
 
     @property
     def is_published(self):
@@ -382,3 +550,101 @@ class PostViews(models.Model):
 
     def __str__(self):
         return f"{self.count} views"
+
+
+def media_upload_path(instance, filename):
+    now = timezone.now()
+    return f"uploads/{now:%Y}/{now:%m}/{filename}"
+
+
+class Media(models.Model):
+    """An upload in the media library: an image with its generated sizes, or a file."""
+
+    file = models.FileField(upload_to=media_upload_path, max_length=300)
+    title = models.CharField(max_length=255, blank=True)
+    alt_text = models.CharField(
+        "alternative text",
+        max_length=500,
+        blank=True,
+        help_text="Describe the image for readers who cannot see it; leave empty if decorative.",
+    )
+    caption = models.TextField(blank=True)
+    mime_type = models.CharField(max_length=100, editable=False)
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    file_size = models.PositiveBigIntegerField(default=0, editable=False)
+    sizes = models.JSONField(
+        default=dict,
+        editable=False,
+        help_text="Generated sizes: name → {file, width, height}.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "media"
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self):
+        return self.title or self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def is_image(self):
+        return self.mime_type.startswith("image/")
+
+    @property
+    def url(self):
+        return self.file.url
+
+    def size_url(self, name):
+        size = self.sizes.get(name)
+        return self.file.storage.url(size["file"]) if size else self.url
+
+    def srcset(self):
+        """Every generated width and the original, for <img srcset>."""
+        if not self.is_image:
+            return ""
+        candidates = {self.width: self.url}
+        for name, size in self.sizes.items():
+            if name != "thumbnail":
+                candidates[size["width"]] = self.file.storage.url(size["file"])
+        return ", ".join(f"{url} {width}w" for width, url in sorted(candidates.items()))
+
+
+class PageManager(models.Manager.from_queryset(PostQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(post_type=PostType.PAGE)
+
+
+class Page(Post):
+    """Pages, as the admin lists them: the same table as posts."""
+
+    objects = PageManager()
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs):
+        self.post_type = PostType.PAGE
+        super().save(*args, **kwargs)
+
+
+class PostViewDay(models.Model):
+    """Views of a post on one day (the site's time zone), for the stats chart."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="daily_views")
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "day"], name="one_row_per_day")]
+        indexes = [models.Index(fields=["day"])]
+
+    def __str__(self):
+        return f"{self.day}: {self.count}"

@@ -30,13 +30,21 @@ def plain_text(markup):
     return " ".join(html.unescape(TAG_RE.sub(" ", markup)).split())
 
 
+def searchable_text(post):
+    """(excerpt, body) as plain text; a password-protected post is found by its title only."""
+    if post.password:
+        return "", ""
+    return plain_text(post.excerpt), plain_text(post.body)
+
+
 class SQLiteFTS5:
     def index(self, post):
+        excerpt, body = searchable_text(post)
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM blog_post_fts WHERE rowid = %s", [post.pk])
             cursor.execute(
                 "INSERT INTO blog_post_fts (rowid, title, excerpt, body) VALUES (%s, %s, %s, %s)",
-                [post.pk, post.title, plain_text(post.excerpt), plain_text(post.body)],
+                [post.pk, post.title, excerpt, body],
             )
 
     def remove(self, post_id):
@@ -59,10 +67,11 @@ class SQLiteFTS5:
 
 class PostgresSearch:
     def index(self, post):
+        excerpt, body = searchable_text(post)
         vector = (
             SearchVector(Value(post.title), weight="A", config=POSTGRES_CONFIG)
-            + SearchVector(Value(plain_text(post.excerpt)), weight="B", config=POSTGRES_CONFIG)
-            + SearchVector(Value(plain_text(post.body)), weight="C", config=POSTGRES_CONFIG)
+            + SearchVector(Value(excerpt), weight="B", config=POSTGRES_CONFIG)
+            + SearchVector(Value(body), weight="C", config=POSTGRES_CONFIG)
         )
         Post.objects.filter(pk=post.pk).update(search_vector=vector)
 

@@ -26,10 +26,20 @@ class SiteSitemap(Sitemap):
 
 class PostSitemap(SiteSitemap):
     def items(self):
-        return Post.objects.published().only("slug", "published_at", "updated_at").order_by("pk")
+        return (
+            Post.objects.published()
+            .posts()
+            .only("post_type", "slug", "published_at", "updated_at")
+            .order_by("pk")
+        )
 
     def lastmod(self, post):
         return post.updated_at
+
+
+class PageSitemap(PostSitemap):
+    def items(self):
+        return Post.objects.published().pages().select_related("parent").order_by("pk")
 
 
 class TermSitemap(SiteSitemap):
@@ -76,6 +86,7 @@ class AuthorSitemap(SiteSitemap):
 
 SITEMAPS = {
     "posts": PostSitemap,
+    "pages": PageSitemap,
     "categories": CategorySitemap,
     "tags": TagSitemap,
     "authors": AuthorSitemap,

@@ -2,6 +2,7 @@ from django.urls import path
 from django.views.generic import RedirectView
 
 from . import (
+    archives,
     converters,  # noqa: F401  (registers yyyy, mm, dd and wpslug)
     feeds,
     sitemaps,
@@ -18,7 +19,8 @@ urlpatterns = [
     path("sitemap-<section>.xml", sitemaps.section, name="sitemap-section"),
     path("wp-sitemap.xml", RedirectView.as_view(pattern_name="blog:sitemap", permanent=True)),
     path("robots.txt", views.robots_txt, name="robots"),
-    path("page/<int:page>/", views.PostIndex.as_view(), name="home-page"),
+    path("postpass/", views.post_password, name="post-password"),
+    path("page/<int:page>/", archives.PostIndex.as_view(), name="home-page"),
     path("<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/", views.post_detail, name="post"),
     path(
         "<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/<int:page>/",
@@ -30,10 +32,10 @@ urlpatterns = [
         views.post_detail,
         name="post-comment-page",
     ),
-    path("category/<wpslug:slug>/", views.CategoryArchive.as_view(), name="category"),
+    path("category/<wpslug:slug>/", archives.CategoryArchive.as_view(), name="category"),
     path(
         "category/<wpslug:slug>/page/<int:page>/",
-        views.CategoryArchive.as_view(),
+        archives.CategoryArchive.as_view(),
         name="category-page",
     ),
     path("category/<wpslug:slug>/feed/", feeds.CategoryFeed(), name="category-feed"),
@@ -42,20 +44,24 @@ urlpatterns = [
     path("tag/<wpslug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag-feed-atom"),
     path("author/<str:username>/feed/", feeds.AuthorFeed(), name="author-feed"),
     path("author/<str:username>/feed/atom/", feeds.AuthorAtomFeed(), name="author-feed-atom"),
-    path("tag/<wpslug:slug>/", views.TagArchive.as_view(), name="tag"),
-    path("tag/<wpslug:slug>/page/<int:page>/", views.TagArchive.as_view(), name="tag-page"),
-    path("author/<str:username>/", views.AuthorArchive.as_view(), name="author"),
+    path("tag/<wpslug:slug>/", archives.TagArchive.as_view(), name="tag"),
+    path("tag/<wpslug:slug>/page/<int:page>/", archives.TagArchive.as_view(), name="tag-page"),
+    path("author/<str:username>/", archives.AuthorArchive.as_view(), name="author"),
     path(
-        "author/<str:username>/page/<int:page>/", views.AuthorArchive.as_view(), name="author-page"
+        "author/<str:username>/page/<int:page>/",
+        archives.AuthorArchive.as_view(),
+        name="author-page",
     ),
-    path("<yyyy:year>/", views.DateArchive.as_view(), name="year"),
-    path("<yyyy:year>/page/<int:page>/", views.DateArchive.as_view(), name="year-page"),
-    path("<yyyy:year>/<mm:month>/", views.DateArchive.as_view(), name="month"),
-    path("<yyyy:year>/<mm:month>/page/<int:page>/", views.DateArchive.as_view(), name="month-page"),
-    path("<yyyy:year>/<mm:month>/<dd:day>/", views.DateArchive.as_view(), name="day"),
+    path("<yyyy:year>/", archives.DateArchive.as_view(), name="year"),
+    path("<yyyy:year>/page/<int:page>/", archives.DateArchive.as_view(), name="year-page"),
+    path("<yyyy:year>/<mm:month>/", archives.DateArchive.as_view(), name="month"),
+    path(
+        "<yyyy:year>/<mm:month>/page/<int:page>/", archives.DateArchive.as_view(), name="month-page"
+    ),
+    path("<yyyy:year>/<mm:month>/<dd:day>/", archives.DateArchive.as_view(), name="day"),
     path(
         "<yyyy:year>/<mm:month>/<dd:day>/page/<int:page>/",
-        views.DateArchive.as_view(),
+        archives.DateArchive.as_view(),
         name="day-page",
     ),
 ]

@@ -1,36 +1,43 @@
-"""Reader-facing views: the home page and its archives, the single post, health."""
+"""Reader-facing views of single entries (posts and pages), WordPress's query-string URLs,
+the password form, and small site files (health, robots.txt, media)."""
 
 import datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.views.generic import ListView
+from django.utils.cache import add_never_cache_headers
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django.views.static import serve
 
-from . import hits, search, themes
+from . import hits, themes
+from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
-from .models import Category, Post, SiteOptions, Tag
+from .models import PASSWORD_COOKIE, Post, password_token
+
+PASSWORD_COOKIE_AGE = 10 * 24 * 3600  # WordPress keeps the post password for ten days
 
 
-def visible_posts(request):
-    """Readers see what is published; editors also see drafts, pending and scheduled posts."""
+def readable(request):
+    """Entries this reader may open: published ones, private ones for those allowed, and
+    everything (drafts, pending, scheduled, trash) for editors previewing."""
     if request.user.has_perm("blog.change_post"):
         return Post.objects.all()
-    return Post.objects.published()
+    return Post.objects.visible_to(request.user)
 
 
 def home(request):
-    """`/` answers WordPress's query-string URLs too: `/?p=ID` and `/?s=words`."""
-    if post_id := request.GET.get("p"):
-        if not post_id.isdigit():
-            raise Http404
-        post = get_object_or_404(visible_posts(request), pk=int(post_id))
-        return HttpResponsePermanentRedirect(post.get_absolute_url())
+    """`/` answers WordPress's query-string URLs too: `?p=ID`, `?page_id=ID`, `?s=words`."""
+    for parameter in ("p", "page_id"):
+        if entry_id := request.GET.get(parameter):
+            if not entry_id.isdigit():
+                raise Http404
+            entry = get_object_or_404(readable(request), pk=int(entry_id))
+            return HttpResponsePermanentRedirect(entry.get_absolute_url())
     if "s" in request.GET:
         return SearchResults.as_view()(request)
     return PostIndex.as_view()(request)
@@ -42,157 +49,77 @@ def post_detail(request, year, month, day, slug, comment_page=None, page=1):
     except ValueError as error:
         raise Http404 from error
     post = get_object_or_404(
-        visible_posts(request).select_related("author").prefetch_related("categories", "tags"),
+        readable(request).posts().select_related("author").prefetch_related("categories", "tags"),
         published_at__date=date,
         slug=slug,
     )
-    pages = split_pages(post.body)
     if page == 1 and "page" in request.resolver_match.kwargs:
         return HttpResponsePermanentRedirect(post.get_absolute_url())
+    return render_entry(request, post, themes.post_templates(post), page, comment_page)
+
+
+def page_detail(request, path):
+    """A page at /slug/ or /parent/child/."""
+    page = readable(request).page_at(path)
+    if page is None:
+        raise Http404
+    templates = [
+        f"page-{page.slug}.html",
+        f"page-{page.pk}.html",
+        "page.html",
+        "singular.html",
+        "index.html",
+    ]
+    return render_entry(request, page, templates)
+
+
+def render_entry(request, entry, templates, page=1, comment_page=None, count_view=True, extra=None):
+    pages = split_pages(entry.body)
     if not 1 <= page <= len(pages):
         raise Http404
-    views = hits.record_view(post, request) if post.is_published else hits.current_views(post)
+    unlocked = entry.password_unlocked(request)
+    if count_view and entry.is_published:
+        views = hits.record_view(entry, request)
+    else:
+        views = hits.current_views(entry)
     headers = {}
-    if post.pings_open:
+    if entry.pings_open and entry.is_published:
         headers["X-Pingback"] = request.build_absolute_uri(reverse("xmlrpc"))
     context = {
-        "post": post,
-        "body": render_single(post.body, post.pk, page),
+        "post": entry,
+        "unlocked": unlocked,
+        "body": render_single(entry.body, entry.pk, page) if unlocked else "",
         "views": views,
         "page": page,
         "pages": range(1, len(pages) + 1),
         "comment_page": comment_page,
+        "categories": entry.categories.all() if entry.pk else [],
+        "tags": entry.tags.all() if entry.pk else [],
+        **(extra or {}),
     }
-    return themes.render(request, themes.post_templates(post), context, headers=headers)
+    response = themes.render(request, templates, context, headers=headers)
+    if entry.password or entry.status not in ("publish", "future"):
+        add_never_cache_headers(response)  # a protected, private or previewed entry
+    return response
 
 
-class PostListView(ListView):
-    """Lists of posts, ten a page at /page/N/, rendered through the theme's hierarchy."""
-
-    context_object_name = "posts"
-    heading = ""
-    feed_url = None
-
-    def get_paginate_by(self, queryset):
-        return SiteOptions.get().posts_per_page
-
-    def paginate_queryset(self, queryset, page_size):
-        if self.kwargs.get("page", 1) < 1:
-            raise Http404
-        return super().paginate_queryset(queryset, page_size)
-
-    def get_queryset(self):
-        return (
-            Post.objects.published().select_related("author").prefetch_related("categories", "tags")
-        )
-
-    def get_template_names(self):
-        return themes.template_names(self.template_hierarchy() + ["archive.html", "index.html"])
-
-    def template_hierarchy(self):
-        return []
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["heading"] = self.heading
-        context["noindex"] = context["page_obj"].number > 1
-        context["archive_feed_url"] = self.feed_url
-        return context
-
-
-class PostIndex(PostListView):
-    """The home page: sticky posts first on page 1, on top of the ten newest."""
-
-    def get_queryset(self):
-        return super().get_queryset().filter(is_sticky=False)
-
-    def get_template_names(self):
-        return themes.template_names(["home.html", "index.html"])
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        if context["page_obj"].number == 1:
-            sticky = list(super().get_queryset().filter(is_sticky=True))
-            context["posts"] = sticky + list(context["posts"])
-        return context
-
-
-class SearchResults(PostListView):
-    def get_queryset(self):
-        self.query = self.request.GET.get("s", "").strip()[:200]
-        return search.search(super().get_queryset(), self.query)
-
-    def template_hierarchy(self):
-        return ["search.html"]
-
-    def get_context_data(self, **kwargs):
-        self.heading = f"Search Results for: {self.query}"
-        context = super().get_context_data(
-            search_query=self.query, search_words=search.words_of(self.query), **kwargs
-        )
-        context["noindex"] = True
-        return context
-
-
-class CategoryArchive(PostListView):
-    def get_queryset(self):
-        self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        self.heading = f"Category: {self.category.name}"
-        self.feed_url = reverse("blog:category-feed", args=[self.category.slug])
-        return (
-            super()
-            .get_queryset()
-            .filter(categories__in=self.category.with_descendants())
-            .distinct()
-        )
-
-    def template_hierarchy(self):
-        category = self.category
-        return [f"category-{category.slug}.html", f"category-{category.pk}.html", "category.html"]
-
-
-class TagArchive(PostListView):
-    def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        self.heading = f"Tag: {self.tag.name}"
-        self.feed_url = reverse("blog:tag-feed", args=[self.tag.slug])
-        return super().get_queryset().filter(tags=self.tag)
-
-    def template_hierarchy(self):
-        return [f"tag-{self.tag.slug}.html", f"tag-{self.tag.pk}.html", "tag.html"]
-
-
-class AuthorArchive(PostListView):
-    def get_queryset(self):
-        self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
-        self.heading = f"Author: {self.author.get_full_name() or self.author.get_username()}"
-        self.feed_url = reverse("blog:author-feed", args=[self.author.get_username()])
-        return super().get_queryset().filter(author=self.author)
-
-    def template_hierarchy(self):
-        author = self.author
-        return [f"author-{author.get_username()}.html", f"author-{author.pk}.html", "author.html"]
-
-
-class DateArchive(PostListView):
-    def get_queryset(self):
-        year, month, day = (self.kwargs.get(k) for k in ("year", "month", "day"))
-        try:
-            date = datetime.date(year, 1 if month is None else month, 1 if day is None else day)
-        except ValueError as error:
-            raise Http404 from error
-        queryset = super().get_queryset().filter(published_at__year=year)
-        if day:
-            self.heading = f"Daily Archives: {date:%B} {date.day}, {year}"
-            return queryset.filter(published_at__date=date)
-        if month:
-            self.heading = f"Monthly Archives: {date:%B %Y}"
-            return queryset.filter(published_at__month=month)
-        self.heading = f"Yearly Archives: {year}"
-        return queryset
-
-    def template_hierarchy(self):
-        return ["date.html"]
+@require_POST
+def post_password(request):
+    """WordPress's postpass: remember the password the reader typed, then go back."""
+    back = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
+        back = "/"
+    response = redirect(back)
+    response.set_signed_cookie(
+        PASSWORD_COOKIE,
+        password_token(request.POST.get("post_password", "")),
+        salt=PASSWORD_COOKIE,
+        max_age=PASSWORD_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure(),
+    )
+    return response
 
 
 def healthz(request):

@@ -33,7 +33,9 @@ def sidebar_data(names):
 def recent_posts(limit=5):
     return [
         {"title": post.display_title, "url": post.get_absolute_url()}
-        for post in Post.objects.published().only("title", "slug", "published_at")[:limit]
+        for post in Post.objects.published()
+        .posts()
+        .only("post_type", "title", "slug", "published_at")[:limit]
     ]
 
 
@@ -79,6 +81,7 @@ def recent_comments(limit=5):
 def monthly_archives():
     months = (
         Post.objects.published()
+        .posts()
         .annotate(month=TruncMonth("published_at"))
         .values("month")
         .annotate(count=Count("id"))
@@ -125,7 +128,7 @@ def tag_cloud(limit=45):
 
 def most_viewed(limit=5):
     rows = (
-        PostViews.objects.filter(post__in=Post.objects.published(), count__gt=0)
+        PostViews.objects.filter(post__in=Post.objects.published().posts(), count__gt=0)
         .select_related("post")
         .order_by("-count")[:limit]
     )

@@ -29,7 +29,9 @@ class SiteCommentsFeed(SiteFeed):
         return SiteOptions.get().tagline
 
     def items(self):
-        published = Post.objects.published().annotate(pk_text=Cast("pk", CharField()))
+        published = (
+            Post.objects.published().filter(password="").annotate(pk_text=Cast("pk", CharField()))
+        )
         return (
             Comment.objects.filter(
                 state=State.APPROVED,
@@ -62,7 +64,9 @@ class PostCommentsFeed(SiteCommentsFeed):
             date = datetime.date(year, month, day)
         except ValueError as error:
             raise Http404 from error
-        return get_object_or_404(Post.objects.published(), slug=slug, published_at__date=date)
+        return get_object_or_404(
+            Post.objects.published().filter(password=""), slug=slug, published_at__date=date
+        )
 
     def title(self, post):
         return f"Comments on: {post.display_title}"

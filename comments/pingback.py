@@ -135,6 +135,8 @@ def post_for_url(url, request_host):
         match = resolve(unquote(parts.path or "/"))
     except Resolver404:
         return None
+    if match.view_name == "page":
+        return Post.objects.page_at(match.kwargs["path"])
     if match.view_name not in ("blog:post", "blog:post-comment-page"):
         return None
     kwargs = match.kwargs

@@ -58,6 +58,8 @@ def post_comment(request):
     form = CommentForm(post, data=data)
     try:
         moderation.check_open(post)
+        if not post.password_unlocked(request):
+            raise moderation.Rejected("Sorry, comments are closed for this item.", status=403)
         if not form.is_valid():
             return _failure(request, post, form.error_messages_in_order(), form)
         moderation.check_parent(post, form.cleaned_data["reply_to"])

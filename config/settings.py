@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django_comments_xtd",
     "django_comments",
     "django_tasks",
+    "reversion",
+    "django_prose_editor",
     "django_tasks_db",
     "blog",
     "comments",
@@ -163,6 +165,8 @@ STORAGES = {
 }
 
 SITE_ID = 1
+# Largest file the media library accepts (images, PDF, audio).
+INKWELL_MAX_UPLOAD_BYTES = int(os.environ.get("INKWELL_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 LOGIN_URL = "admin:login"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -19,5 +19,8 @@ urlpatterns = [
 if settings.INKWELL_SERVE_MEDIA:
     urlpatterns.append(re_path(r"^media/(?P<path>.*)$", blog_views.media, name="media"))
 
+# Pages answer at their own paths (/about/, /about/team/): last, so every other URL wins.
+urlpatterns.append(re_path(r"^(?P<path>(?:[^/]+/)+)$", blog_views.page_detail, name="page"))
+
 handler404 = "blog.errors.page_not_found"
 handler500 = "blog.errors.server_error"

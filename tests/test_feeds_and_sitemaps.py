@@ -127,7 +127,7 @@ def test_sitemap_index_lists_the_sections_with_lastmod(client):
     assert root.tag == f"{SITEMAP_NS}sitemapindex"
     assert urls == [
         f"http://testserver/sitemap-{name}.xml"
-        for name in ("posts", "categories", "tags", "authors")
+        for name in ("posts", "pages", "categories", "tags", "authors")
     ]
     lastmods = {
         item.find(f"{SITEMAP_NS}loc").text: item.find(f"{SITEMAP_NS}lastmod")

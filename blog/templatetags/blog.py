@@ -92,7 +92,7 @@ def post_json_ld(context, post, description):
 @register.filter
 def adjacent_post(post, direction):
     """The previous or next published post by date, as WordPress's post navigation links."""
-    published = Post.objects.published().only("title", "slug", "published_at")
+    published = Post.objects.published().posts().only("post_type", "title", "slug", "published_at")
     if direction == "previous":
         return published.filter(published_at__lt=post.published_at).first()
     return published.filter(published_at__gt=post.published_at).order_by("published_at").first()

@@ -1,0 +1,406 @@
+"""Posts and pages in the admin, with WordPress's roles enforced in querysets, forms and
+actions, revisions (django-reversion) and a preview of unsaved changes."""
+
+import difflib
+
+import django_comments
+from django.contrib import admin, messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.db.models import CharField, Count, OuterRef, Subquery
+from django.db.models.functions import Cast, Coalesce, TruncMonth
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.html import format_html, format_html_join
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from .. import charts, stats, themes
+from ..forms import EntryForm
+from ..models import Page, Post, PostType, Status
+from ..views import render_entry
+
+
+class MonthFilter(admin.SimpleListFilter):
+    """WordPress's "All dates" drop-down: the months that have entries."""
+
+    title = "month"
+    parameter_name = "month"
+
+    def lookups(self, request, model_admin):
+        months = (
+            model_admin.get_queryset(request)
+            .annotate(m=TruncMonth("published_at"))
+            .values_list("m", flat=True)
+            .distinct()
+            .order_by("-m")
+        )
+        return [(f"{m:%Y-%m}", f"{m:%B %Y}") for m in months if m]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            year, month = self.value().split("-")
+            return queryset.filter(published_at__year=year, published_at__month=month)
+        return queryset
+
+
+class EntryAdmin(VersionAdmin):
+    form = EntryForm
+    post_type = PostType.POST
+    search_fields = ["title", "body", "excerpt"]
+    list_select_related = ["author", "view_count"]
+    list_per_page = 20
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["featured_image"]
+    readonly_fields = ["views_chart"]
+    actions = ["publish", "move_to_draft", "move_to_trash", "restore"]
+    change_form_template = "admin/blog/entry_change_form.html"
+
+    # --- who may do what ----------------------------------------------------------------
+
+    # Posts and pages share one table and one set of permissions (blog.*_post), as WordPress's
+    # capabilities do; pages also need blog.edit_pages (see PageAdmin.type_allowed).
+
+    def type_allowed(self, request):
+        return True
+
+    def may(self, request, action):
+        return self.type_allowed(request) and request.user.has_perm(f"blog.{action}_post")
+
+    def may_edit_others(self, request):
+        return request.user.has_perm("blog.edit_others_posts")
+
+    def owns(self, request, entry):
+        return entry.author_id == request.user.pk
+
+    def has_module_permission(self, request):
+        return self.may(request, "view") or self.may(request, "change")
+
+    def has_view_permission(self, request, obj=None):
+        return (self.may(request, "view") or self.may(request, "change")) and (
+            obj is None or self.may_edit_others(request) or self.owns(request, obj)
+        )
+
+    def has_add_permission(self, request):
+        return self.may(request, "add")
+
+    def has_change_permission(self, request, obj=None):
+        if not self.may(request, "change"):
+            return False
+        if obj is None or self.may_edit_others(request):
+            return True
+        if not self.owns(request, obj):
+            return False
+        # Contributors (no publish right) cannot touch what is already out.
+        return request.user.has_perm("blog.publish_posts") or obj.status in (
+            Status.DRAFT,
+            Status.PENDING,
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return self.may(request, "delete") and self.has_change_permission(request, obj)
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).filter(post_type=self.post_type)
+        if not self.may_edit_others(request):
+            queryset = queryset.filter(author=request.user)
+        on_list = (request.resolver_match.url_name or "").endswith("_changelist")
+        if on_list and request.GET.get("status__exact") != Status.TRASH:
+            queryset = queryset.exclude(status=Status.TRASH)  # the trash is its own view
+        comments = (
+            django_comments.get_model()
+            .objects.filter(
+                content_type=ContentType.objects.get_for_model(Post),
+                object_pk=Cast(OuterRef("pk"), CharField()),
+                is_public=True,
+                is_removed=False,
+            )
+            .order_by()
+            .values("content_type")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return queryset.annotate(comment_count=Coalesce(Subquery(comments), 0))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.may_edit_others(request):
+            fields.append("author")
+        return fields
+
+    def get_changeform_initial_data(self, request):
+        return {"author": request.user.pk, **super().get_changeform_initial_data(request)}
+
+    def save_model(self, request, obj, form, change):
+        obj.post_type = self.post_type
+        if not change and not self.may_edit_others(request):
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        form.save_tags(form.instance)
+
+    # --- list ----------------------------------------------------------------------------
+
+    @admin.display(description="Title", ordering="title")
+    def title_and_state(self, entry):
+        notes = []
+        if entry.status not in (Status.PUBLISH,):
+            notes.append(entry.get_status_display())
+        if entry.password:
+            notes.append("Password protected")
+        if entry.is_sticky:
+            notes.append("Sticky")
+        suffix = format_html(" \u2014 <strong>{}</strong>", ", ".join(notes)) if notes else ""
+        return format_html("{}{}", entry.display_title, suffix)
+
+    @admin.display(description="Comments", ordering="comment_count")
+    def comments(self, entry):
+        url = reverse("admin:comments_comment_changelist") + f"?object_pk={entry.pk}"
+        return format_html('<a href="{}">{}</a>', url, entry.comment_count)
+
+    @admin.display(description="Views", ordering="view_count__count")
+    def views(self, entry):
+        return entry.view_count.count if hasattr(entry, "view_count") else 0
+
+    @admin.display(description="Views, last 30 days")
+    def views_chart(self, entry):
+        if not entry.pk:
+            return "\u2014"
+        stats.flush()
+        return charts.bar_chart(stats.last_days(entry), entry.display_title)
+
+    # --- actions -------------------------------------------------------------------------
+
+    def _changeable(self, request, queryset):
+        return [entry for entry in queryset if self.has_change_permission(request, entry)]
+
+    def _set_status(self, request, queryset, status, verb):
+        changed = 0
+        for entry in self._changeable(request, queryset):
+            entry.status = status
+            entry.save()
+            changed += 1
+        self.message_user(request, f"{changed} item(s) {verb}.", messages.SUCCESS)
+
+    @admin.action(description="Publish", permissions=["publish"])
+    def publish(self, request, queryset):
+        self._set_status(
+            request,
+            queryset.exclude(status=Status.PUBLISH),
+            Status.PUBLISH,
+            "published (or scheduled, when dated in the future)",
+        )
+
+    def has_publish_permission(self, request):
+        return request.user.has_perm("blog.publish_posts")
+
+    @admin.action(description="Move to draft", permissions=["change"])
+    def move_to_draft(self, request, queryset):
+        self._set_status(request, queryset, Status.DRAFT, "moved to draft")
+
+    @admin.action(description="Move to Trash", permissions=["change"])
+    def move_to_trash(self, request, queryset):
+        from ..trash import schedule_emptying
+
+        self._set_status(request, queryset, Status.TRASH, "moved to the Trash")
+        schedule_emptying()
+
+    @admin.action(description="Restore from Trash", permissions=["change"])
+    def restore(self, request, queryset):
+        self._set_status(
+            request, queryset.filter(status=Status.TRASH), Status.DRAFT, "restored as drafts"
+        )
+
+    # --- preview and revisions -----------------------------------------------------------
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        view = self.admin_site.admin_view
+        return [
+            path("preview/", view(self.preview_view), name="{}_{}_preview".format(*info)),
+            path(
+                "<int:pk>/preview/",
+                view(self.preview_view),
+                name="{}_{}_preview_existing".format(*info),
+            ),
+            path("<int:pk>/compare/", view(self.compare_view), name="{}_{}_compare".format(*info)),
+            *super().get_urls(),
+        ]
+
+    def preview_view(self, request, pk=None):
+        """The unsaved form, rendered by the theme: never saved, never counted, never cached."""
+        entry = get_object_or_404(self.get_queryset(request), pk=pk) if pk else None
+        if request.method != "POST" or (entry and not self.has_change_permission(request, entry)):
+            raise PermissionDenied
+        form_class = self.get_form(request, entry, change=entry is not None)
+        form = form_class(request.POST, request.FILES, instance=entry)
+        form.is_valid()  # fills cleaned_data; a preview shows what it can
+        preview = form.instance
+        for field, value in form.cleaned_data.items():
+            if hasattr(preview, field) and field not in ("categories", "tags", "new_tags"):
+                setattr(preview, field, value)
+        preview.post_type = self.post_type
+        preview.published_at = preview.published_at or timezone.now()
+        preview.author_id = preview.author_id or request.user.pk
+        templates = (
+            themes.post_templates(preview)
+            if self.post_type == PostType.POST
+            else ["page.html", "singular.html", "index.html"]
+        )
+        response = render_entry(
+            request,
+            preview,
+            templates,
+            count_view=False,
+            extra={
+                "categories": form.cleaned_data.get("categories", []),
+                "tags": form.cleaned_data.get("tags", []),
+                "is_preview": True,
+            },
+        )
+        add_never_cache_headers(response)
+        return response
+
+    def compare_view(self, request, pk):
+        """Two revisions side by side: what changed in the title, excerpt and body."""
+        entry = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_change_permission(request, entry):
+            raise PermissionDenied
+        versions = list(Version.objects.get_for_object(entry).select_related("revision"))
+        chosen = {v.pk: v for v in versions}
+        older = chosen.get(int(request.GET.get("a") or 0)) or (
+            versions[1] if len(versions) > 1 else None
+        )
+        newer = chosen.get(int(request.GET.get("b") or 0)) or (versions[0] if versions else None)
+        tables = []
+        if older and newer:
+            for field in ("title", "excerpt", "body", "status"):
+                before = str(older.field_dict.get(field, "")).splitlines()
+                after = str(newer.field_dict.get(field, "")).splitlines()
+                if before != after:
+                    table = difflib.HtmlDiff(wrapcolumn=70).make_table(
+                        before, after, f"Revision {older.pk}", f"Revision {newer.pk}", context=True
+                    )
+                    tables.append((field, table))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": entry,
+            "title": f"Compare revisions of {entry.display_title}",
+            "versions": versions,
+            "older": older,
+            "newer": newer,
+            "tables": tables,
+        }
+        return TemplateResponse(request, "admin/blog/compare.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        info = self.opts.app_label, self.opts.model_name
+        extra = {
+            "preview_url": reverse("admin:{}_{}_preview_existing".format(*info), args=[object_id]),
+            "compare_url": reverse("admin:{}_{}_compare".format(*info), args=[object_id]),
+        }
+        return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+    def add_view(self, request, form_url="", extra_context=None):
+        info = self.opts.app_label, self.opts.model_name
+        extra = {"preview_url": reverse("admin:{}_{}_preview".format(*info))}
+        return super().add_view(request, form_url, {**extra, **(extra_context or {})})
+
+
+@admin.register(Post)
+class PostAdmin(EntryAdmin):
+    list_display = [
+        "title_and_state",
+        "author",
+        "category_list",
+        "tag_list",
+        "comments",
+        "views",
+        "status",
+        "published_at",
+    ]
+    list_filter = ["status", "categories", "author", MonthFilter, "is_sticky"]
+    list_editable = []
+    autocomplete_fields = ["featured_image", "categories", "tags"]
+    actions = [*EntryAdmin.actions, "stick", "unstick"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "body", "excerpt"]}),
+        ("Publish", {"fields": ["status", "published_at", "author", "password", "is_sticky"]}),
+        ("Categories and tags", {"fields": ["categories", "tags", "new_tags"]}),
+        ("Featured image", {"fields": ["featured_image"]}),
+        ("Source", {"fields": ["source_name", "source_url"], "classes": ["collapse"]}),
+        ("Discussion", {"fields": ["comment_status", "ping_status"]}),
+        ("Stats", {"fields": ["views_chart"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("categories", "tags")
+
+    @admin.display(description="Categories")
+    def category_list(self, post):
+        return format_html_join(", ", "{}", ((c.name,) for c in post.categories.all())) or "\u2014"
+
+    @admin.display(description="Tags")
+    def tag_list(self, post):
+        return format_html_join(", ", "{}", ((t.name,) for t in post.tags.all())) or "\u2014"
+
+    @admin.action(description="Make sticky", permissions=["publish"])
+    def stick(self, request, queryset):
+        changed = queryset.filter(pk__in=[p.pk for p in self._changeable(request, queryset)])
+        self.message_user(request, f"{changed.update(is_sticky=True)} post(s) made sticky.")
+
+    @admin.action(description="Make not sticky", permissions=["publish"])
+    def unstick(self, request, queryset):
+        changed = queryset.filter(pk__in=[p.pk for p in self._changeable(request, queryset)])
+        self.message_user(request, f"{changed.update(is_sticky=False)} post(s) unstuck.")
+
+
+@admin.register(Page)
+class PageAdmin(EntryAdmin):
+    post_type = PostType.PAGE
+    list_display = [
+        "title_and_state",
+        "parent",
+        "menu_order",
+        "author",
+        "comments",
+        "views",
+        "status",
+        "published_at",
+    ]
+    list_filter = ["status", "author", MonthFilter]
+    ordering = ["parent__id", "menu_order", "title"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "body"]}),
+        ("Publish", {"fields": ["status", "published_at", "author", "password"]}),
+        ("Page attributes", {"fields": ["parent", "menu_order"]}),
+        ("Featured image", {"fields": ["featured_image"]}),
+        ("Discussion", {"fields": ["comment_status", "ping_status"]}),
+        ("Stats", {"fields": ["views_chart"]}),
+    ]
+
+    def type_allowed(self, request):
+        return request.user.has_perm("blog.edit_pages")
+
+    def get_changeform_initial_data(self, request):
+        # Pages take no comments or pings unless asked, as in WordPress.
+        return {
+            **super().get_changeform_initial_data(request),
+            "comment_status": "closed",
+            "ping_status": "closed",
+        }
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "parent":
+            kwargs["queryset"] = Page.objects.exclude(status=Status.TRASH)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

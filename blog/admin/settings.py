@@ -1,0 +1,76 @@
+"""Settings → General, Reading and Discussion: the site's one row of options."""
+
+from django.contrib import admin
+from django.shortcuts import redirect
+
+from ..models import SiteOptions
+
+
+@admin.register(SiteOptions)
+class SiteOptionsAdmin(admin.ModelAdmin):
+    fieldsets = [
+        (
+            "General",
+            {
+                "fields": [
+                    "title",
+                    "tagline",
+                    "timezone",
+                    "date_format",
+                    "time_format",
+                    "theme",
+                    "footer_credit",
+                ]
+            },
+        ),
+        (
+            "Reading",
+            {
+                "fields": [
+                    "show_on_front",
+                    "page_on_front",
+                    "page_for_posts",
+                    "posts_per_page",
+                    "posts_per_rss",
+                    "rss_use_excerpt",
+                    "sidebar_widgets",
+                ]
+            },
+        ),
+        (
+            "Discussion",
+            {
+                "fields": [
+                    "default_comment_status",
+                    "default_ping_status",
+                    "require_name_email",
+                    "comment_moderation",
+                    "comment_previously_approved",
+                    "comment_max_links",
+                    "moderation_keys",
+                    "disallowed_keys",
+                    "close_comments_for_old_posts",
+                    "close_comments_days_old",
+                    "thread_comments",
+                    "thread_comments_depth",
+                    "page_comments",
+                    "comments_per_page",
+                    "default_comments_page",
+                    "comment_order",
+                    "comments_notify",
+                    "moderation_notify",
+                    "show_avatars",
+                ]
+            },
+        ),
+    ]
+
+    def changelist_view(self, request, extra_context=None):
+        SiteOptions.get()
+        return redirect("admin:blog_siteoptions_change", 1)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

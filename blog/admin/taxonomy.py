@@ -1,0 +1,27 @@
+"""Categories and tags in the admin."""
+
+from django.contrib import admin
+from django.db.models import Count
+
+from ..models import Category, Tag
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "parent", "count"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+    autocomplete_fields = ["parent"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("posts"))
+
+    @admin.display(description="Count", ordering="post_count")
+    def count(self, category):
+        return category.post_count
+
+
+@admin.register(Tag)
+class TagAdmin(CategoryAdmin):
+    list_display = ["name", "slug", "count"]
+    autocomplete_fields = []

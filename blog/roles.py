@@ -1,0 +1,77 @@
+"""WordPress's roles as Django groups: what each may do. The groups are made by a migration;
+who sees and changes which post is enforced in the admin (blog/admin.py)."""
+
+ADMINISTRATOR, EDITOR, AUTHOR, CONTRIBUTOR = "Administrator", "Editor", "Author", "Contributor"
+
+ROLES = {
+    ADMINISTRATOR: "*",
+    EDITOR: [
+        "blog.add_post",
+        "blog.change_post",
+        "blog.delete_post",
+        "blog.view_post",
+        "blog.publish_posts",
+        "blog.edit_others_posts",
+        "blog.read_private_posts",
+        "blog.edit_pages",
+        "blog.add_category",
+        "blog.change_category",
+        "blog.delete_category",
+        "blog.view_category",
+        "blog.add_tag",
+        "blog.change_tag",
+        "blog.delete_tag",
+        "blog.view_tag",
+        "blog.add_media",
+        "blog.change_media",
+        "blog.delete_media",
+        "blog.view_media",
+        "comments.view_comment",
+        "comments.change_comment",
+        "comments.delete_comment",
+    ],
+    AUTHOR: [
+        "blog.add_post",
+        "blog.change_post",
+        "blog.delete_post",
+        "blog.view_post",
+        "blog.publish_posts",
+        "blog.view_category",
+        "blog.add_tag",
+        "blog.view_tag",
+        "blog.add_media",
+        "blog.change_media",
+        "blog.delete_media",
+        "blog.view_media",
+        "comments.view_comment",
+    ],
+    CONTRIBUTOR: [
+        "blog.add_post",
+        "blog.change_post",
+        "blog.delete_post",
+        "blog.view_post",
+        "blog.view_category",
+        "blog.view_tag",
+    ],
+}
+
+
+def create_roles(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, permissions in ROLES.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        if permissions == "*":
+            group.permissions.set(Permission.objects.all())
+            continue
+        wanted = [codename.split(".") for codename in permissions]
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app, codename=codename)
+            for app, codename in wanted
+        )
