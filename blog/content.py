@@ -70,10 +70,46 @@ def split_pages(html):
     return NEXTPAGE_RE.split(html) or [""]
 
 
+IMG_TAG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+WP_IMAGE_RE = re.compile(r"\bwp-image-(\d+)\b")
+
+
+def responsive_images(html):
+    """Give library images (class "wp-image-ID") srcset, sizes, dimensions and lazy loading,
+    as WordPress does on output; one query for all of them."""
+    from .models import Media
+
+    ids = {int(n) for n in WP_IMAGE_RE.findall(html)}
+    if not ids:
+        return html
+    library = Media.objects.in_bulk(ids)
+
+    def enrich(match):
+        tag = match.group(0)
+        found = WP_IMAGE_RE.search(tag)
+        item = library.get(int(found.group(1))) if found else None
+        if item is None or not item.is_image:
+            return tag
+        extra = []
+        lowered = tag.lower()
+        if " srcset=" not in lowered:
+            extra.append(f'srcset="{escape(item.srcset())}"')
+            extra.append(f'sizes="(max-width: {item.width}px) 100vw, {item.width}px"')
+        if " width=" not in lowered and item.width:
+            extra.append(f'width="{item.width}" height="{item.height}"')
+        if " loading=" not in lowered:
+            extra.append('loading="lazy" decoding="async"')
+        closing = "/>" if tag.endswith("/>") else ">"
+        return f"{tag[: -len(closing)].rstrip()} {' '.join(extra)}{closing}"
+
+    return IMG_TAG_RE.sub(enrich, html)
+
+
 def render_single(html, post_id, page=1):
     """One page of a post, the <!--more--> tag turned into the anchor "Continue reading" uses."""
     body = split_pages(html)[page - 1]
-    return render_post_body(MORE_RE.sub(f'<span id="more-{post_id}"></span>', body, count=1))
+    body = MORE_RE.sub(f'<span id="more-{post_id}"></span>', body, count=1)
+    return responsive_images(render_post_body(body))
 
 
 def render_teaser(html):
@@ -82,6 +118,6 @@ def render_teaser(html):
     first_page = split_pages(html)[0]
     match = MORE_RE.search(first_page)
     if not match:
-        return render_post_body(first_page), None
+        return responsive_images(render_post_body(first_page)), None
     link_text = (match.group(1) or "").strip() or "Continue reading \u2192"
-    return render_post_body(first_page[: match.start()]), link_text
+    return responsive_images(render_post_body(first_page[: match.start()])), link_text

@@ -230,6 +230,13 @@ class SiteOptions(models.Model):
         cache.delete(self.CACHE_KEY)
 
     @property
+    def tzinfo(self):
+        try:
+            return zoneinfo.ZoneInfo(self.timezone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    @property
     def widget_names(self):
         return [name.strip() for name in self.sidebar_widgets.split(",") if name.strip()]
 
@@ -309,7 +316,8 @@ class PostQuerySet(models.QuerySet):
         slugs = [slug for slug in path.strip("/").split("/") if slug]
         if not slugs:
             return None
-        for candidate in self.pages().filter(slug=slugs[-1]).select_related("author"):
+        candidates = self.pages().filter(slug=slugs[-1]).select_related("author", "featured_image")
+        for candidate in candidates:
             if candidate.page_path == "/".join(slugs):
                 return candidate
         return None
@@ -605,6 +613,10 @@ class Media(models.Model):
     def size_url(self, name):
         size = self.sizes.get(name)
         return self.file.storage.url(size["file"]) if size else self.url
+
+    @property
+    def large_url(self):
+        return self.size_url("large")
 
     def srcset(self):
         """Every generated width and the original, for <img srcset>."""

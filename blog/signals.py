@@ -2,12 +2,15 @@
 
 from functools import partial
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from . import search, widgets
 from .models import Category, Post, PostViews, Tag
+from .roles import ROLES
 
 
 @receiver(post_save, sender=Post)
@@ -27,3 +30,13 @@ def refresh_widgets(sender, **kwargs):
 def update_search_index(sender, instance, raw=False, **kwargs):
     if not raw:
         transaction.on_commit(partial(search.index_post, instance.pk))
+
+
+@receiver(m2m_changed, sender=get_user_model().groups.through)
+def role_members_reach_the_admin(sender, instance, action, pk_set, **kwargs):
+    """Anyone given a WordPress role signs in to the admin (Django's is_staff)."""
+    if action != "post_add" or not isinstance(instance, get_user_model()) or instance.is_staff:
+        return
+    if Group.objects.filter(pk__in=pk_set, name__in=ROLES).exists():
+        instance.is_staff = True
+        instance.save(update_fields=["is_staff"])

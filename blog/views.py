@@ -2,6 +2,7 @@
 the password form, and small site files (health, robots.txt, media)."""
 
 import datetime
+import re
 
 from django.conf import settings
 from django.db import connection
@@ -17,8 +18,9 @@ from django.views.static import serve
 from . import hits, themes
 from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
-from .models import PASSWORD_COOKIE, Post, password_token
+from .models import PASSWORD_COOKIE, Post, SiteOptions, password_token
 
+POSTS_PAGE_PAGING_RE = re.compile(r"^(.+)/page/(\d+)/$")
 PASSWORD_COOKIE_AGE = 10 * 24 * 3600  # WordPress keeps the post password for ten days
 
 
@@ -40,6 +42,11 @@ def home(request):
             return HttpResponsePermanentRedirect(entry.get_absolute_url())
     if "s" in request.GET:
         return SearchResults.as_view()(request)
+    options = SiteOptions.get()
+    if options.show_on_front == "page" and options.page_on_front_id:
+        front = readable(request).pages().filter(pk=options.page_on_front_id).first()
+        if front is not None:
+            return render_entry(request, front, ["front-page.html", "page.html", "index.html"])
     return PostIndex.as_view()(request)
 
 
@@ -49,7 +56,10 @@ def post_detail(request, year, month, day, slug, comment_page=None, page=1):
     except ValueError as error:
         raise Http404 from error
     post = get_object_or_404(
-        readable(request).posts().select_related("author").prefetch_related("categories", "tags"),
+        readable(request)
+        .posts()
+        .select_related("author", "featured_image")
+        .prefetch_related("categories", "tags"),
         published_at__date=date,
         slug=slug,
     )
@@ -59,9 +69,16 @@ def post_detail(request, year, month, day, slug, comment_page=None, page=1):
 
 
 def page_detail(request, path):
-    """A page at /slug/ or /parent/child/."""
-    page = readable(request).page_at(path)
+    """A page at /slug/ or /parent/child/; the posts page also at /slug/page/N/."""
+    listing = POSTS_PAGE_PAGING_RE.match(path)
+    page = readable(request).page_at(listing.group(1) if listing else path)
     if page is None:
+        raise Http404
+    options = SiteOptions.get()
+    if options.show_on_front == "page" and page.pk == options.page_for_posts_id:
+        number = int(listing.group(2)) if listing else 1
+        return PostIndex.as_view()(request, page=number)
+    if listing:
         raise Http404
     templates = [
         f"page-{page.slug}.html",

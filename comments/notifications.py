@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks import task
 
 from blog.models import SiteOptions
@@ -35,19 +36,21 @@ def comment_saved(comment_id):
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
         return
-    if comment.state == State.PENDING:
-        notify_moderators(comment)
-    elif comment.state == State.APPROVED:
-        notify_post_author(comment)
-        notify_followers(comment)
+    with timezone.override(SiteOptions.get().tzinfo):
+        if comment.state == State.PENDING:
+            notify_moderators(comment)
+        elif comment.state == State.APPROVED:
+            notify_post_author(comment)
+            notify_followers(comment)
 
 
 @task()
 def comment_approved(comment_id):
     comment = Comment.objects.filter(pk=comment_id, state=State.APPROVED).first()
     if comment is not None:
-        notify_post_author(comment)
-        notify_followers(comment)
+        with timezone.override(SiteOptions.get().tzinfo):
+            notify_post_author(comment)
+            notify_followers(comment)
 
 
 def _absolute(path):

@@ -14,7 +14,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django_tasks import task
 
-from blog.models import Post
+from blog.models import Post, SiteOptions
 
 from . import fetch, moderation, notifications
 from .models import Comment, Kind, OutgoingPing, State
@@ -299,6 +299,11 @@ def ping_one(source, url):
 
 @task()
 def send_pingbacks(post_id):
+    with timezone.override(SiteOptions.get().tzinfo):
+        return _send_pingbacks(post_id)
+
+
+def _send_pingbacks(post_id):
     post = Post.objects.filter(pk=post_id).first()
     if post is None or not post.is_published or not post.pings_open:
         return 0

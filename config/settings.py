@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.origin.RequestOriginMiddleware",
+    "blog.middleware.SiteTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
