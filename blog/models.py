@@ -454,7 +454,7 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         if self.post_type == PostType.PAGE:
-            return reverse("page", args=[self.page_path])
+            return reverse("page", args=[f"{self.page_path}/"])
         day = timezone.localdate(self.published_at)
         return reverse(
             "blog:post",
