@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -243,13 +244,12 @@ class EntryAdmin(VersionAdmin):
             raise PermissionDenied
         form_class = self.get_form(request, entry, change=entry is not None)
         form = form_class(request.POST, request.FILES, instance=entry)
-        form.is_valid()  # fills cleaned_data; a preview shows what it can
+        form.is_valid()  # the instance takes every valid field; a preview shows what it can
         preview = form.instance
-        for field, value in form.cleaned_data.items():
-            if hasattr(preview, field) and field not in ("categories", "tags", "new_tags"):
-                setattr(preview, field, value)
         preview.post_type = self.post_type
+        preview.slug = preview.slug or slugify(preview.title, allow_unicode=True) or "preview"
         preview.published_at = preview.published_at or timezone.now()
+        preview.updated_at = timezone.now()
         preview.author_id = preview.author_id or request.user.pk
         templates = (
             themes.post_templates(preview)
