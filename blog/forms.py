@@ -34,7 +34,6 @@ EDITOR_EXTENSIONS = {
     "TableCell": True,
     "History": True,
     "HTML": True,
-    "Typographic": True,
 }
 # Markup the visual editor cannot keep: shortcodes, block-editor comments, more/nextpage tags,
 # embedded media. Such entries are edited as HTML instead, losing nothing.

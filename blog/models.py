@@ -359,7 +359,11 @@ class Post(models.Model):
         help_text="The last part of the permalink; made from the title when left empty, "
         "and kept unique among posts of the same day.",
     )
-    body = models.TextField(blank=True, help_text="HTML.")
+    body = models.TextField(
+        blank=True,
+        help_text="&lt;!--more--&gt; ends the teaser shown in lists; &lt;!--nextpage--&gt; "
+        "splits the post into pages.",
+    )
     excerpt = models.TextField(blank=True, help_text="Shown in lists and feeds; optional.")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
@@ -443,6 +447,8 @@ class Post(models.Model):
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISH and self.published_at > timezone.now():
             self.status = Status.FUTURE
+        elif self.status == Status.FUTURE and self.published_at <= timezone.now():
+            self.status = Status.PUBLISH  # saved once due: it is simply published
         if self.status == Status.TRASH and not self.trashed_at:
             self.trashed_at = timezone.now()
         elif self.status != Status.TRASH:

@@ -57,14 +57,24 @@ ROLES = {
 
 
 def create_roles(apps, schema_editor):
+    """The migration step: permissions first (they are normally made after migrating)."""
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
+    ensure_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+
+
+def restore_roles(sender, **kwargs):
+    """After every migrate or flush (post_migrate): the groups exist with their permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    ensure_roles(Group, Permission)
+
+
+def ensure_roles(Group, Permission):  # noqa: N803 (model classes, as migrations pass them)
     for role, permissions in ROLES.items():
         group, _ = Group.objects.get_or_create(name=role)
         if permissions == "*":
@@ -72,6 +82,17 @@ def create_roles(apps, schema_editor):
             continue
         wanted = [codename.split(".") for codename in permissions]
         group.permissions.set(
-            Permission.objects.get(content_type__app_label=app, codename=codename)
-            for app, codename in wanted
+            Permission.objects.filter(
+                content_type__app_label__in={app for app, _ in wanted},
+                codename__in={codename for _, codename in wanted},
+            ).filter(_matches(wanted))
         )
+
+
+def _matches(wanted):
+    from django.db.models import Q
+
+    query = Q(pk__in=[])
+    for app, codename in wanted:
+        query |= Q(content_type__app_label=app, codename=codename)
+    return query

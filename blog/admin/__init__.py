@@ -1,4 +1,10 @@
 """The editor's side of content in Django's admin: Posts, Pages, Categories, Tags, Media and
 Settings (Comments come from the comments app)."""
 
+from django.contrib import admin
+
 from . import entries, media, settings, taxonomy  # noqa: F401  (each registers its admin)
+
+admin.site.site_header = "Inkwell"
+admin.site.site_title = "Inkwell admin"
+admin.site.index_title = "Dashboard"

@@ -9,6 +9,7 @@ from ..models import Category, Tag
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "count"]
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name"]
     autocomplete_fields = ["parent"]
