@@ -196,7 +196,7 @@ def create_demo_content(stdout=None):
     image_url = make_image()
     created = 0
     for spec in POSTS:
-        if Post.objects.filter(slug=spec["slug"]).exists():
+        if Post.objects.posts().filter(slug=spec["slug"]).exists():
             continue
         published_at = timezone.now() - datetime.timedelta(days=spec["days_ago"], hours=3)
         post = Post.objects.create(
@@ -225,10 +225,49 @@ def create_demo_content(stdout=None):
         post.view_count.save()
         _add_comments(post, spec["comments"], published_at)
         created += 1
+    created += _create_pages(author)
     if stdout:
-        stdout.write(
-            f"Demo content: {created} posts created, {len(POSTS) - created} already there."
+        stdout.write(f"Demo content: {created} posts and pages created (none when already there).")
+    return created
+
+
+PAGES = [
+    (
+        "about",
+        "About this blog",
+        None,
+        "<p>This is a demonstration of Inkwell, a blog engine that keeps WordPress's habits: the "
+        "same URLs, the same discussion rules, the same places for everything.</p>",
+    ),
+    (
+        "colophon",
+        "Colophon",
+        "about",
+        "<p>Set in Georgia and the system sans-serif. The harbour picture is drawn by the demo "
+        "script itself, so nothing here belongs to anyone else.</p>",
+    ),
+]
+
+
+def _create_pages(author):
+    created = 0
+    for slug, title, parent_slug, body in PAGES:
+        if Post.objects.pages().filter(slug=slug).exists():
+            continue
+        parent = Post.objects.pages().filter(slug=parent_slug).first() if parent_slug else None
+        Post.objects.create(
+            post_type="page",
+            title=title,
+            slug=slug,
+            body=body,
+            author=author,
+            parent=parent,
+            status=Status.PUBLISH,
+            published_at=timezone.now() - datetime.timedelta(days=10),
+            comment_status=Discussion.CLOSED,
+            ping_status=Discussion.CLOSED,
         )
+        created += 1
     return created
 
 

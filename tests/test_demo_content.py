@@ -13,8 +13,10 @@ def test_demo_content_is_idempotent_and_covers_every_discussion_setting(client, 
     settings.MEDIA_ROOT = tmp_path
     call_command("demo_content")
     call_command("demo_content")
-    assert Post.objects.count() == 4
-    combos = set(Post.objects.values_list("comment_status", "ping_status"))
+    assert Post.objects.posts().count() == 4
+    assert Post.objects.pages().count() == 2
+    assert client.get("/about/colophon/").status_code == 200
+    combos = set(Post.objects.posts().values_list("comment_status", "ping_status"))
     assert combos == {
         ("open", "open"),
         ("open", "closed"),
