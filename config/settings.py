@@ -5,6 +5,7 @@ tasks in the database). Production behaviour switches on when DEBUG is off and A
 set in the environment; `manage.py check --deploy` is then clean.
 """
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -157,7 +158,15 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Serve uploads from Django itself: right for a single host, off when a CDN or S3 serves them.
 INKWELL_SERVE_MEDIA = env_bool("INKWELL_SERVE_MEDIA", True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads: local files by default; S3-compatible storage by configuration alone, e.g.
+    # MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage and MEDIA_STORAGE_OPTIONS as JSON
+    # ({"bucket_name": "...", "endpoint_url": "..."}) once django-storages is installed.
+    "default": {
+        "BACKEND": os.environ.get(
+            "MEDIA_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"
+        ),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {
         "BACKEND": os.environ.get(
             "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
