@@ -61,6 +61,11 @@ def flush():
         logger.exception("could not write %d daily view counts", len(batch))
 
 
+def discard_pending():
+    with _lock:
+        _pending.clear()
+
+
 atexit.register(flush)
 
 
