@@ -34,8 +34,54 @@ def render_caption(match):
     )
 
 
-def expand_shortcodes(html):
-    return CAPTION_RE.sub(render_caption, html)
+GALLERY_RE = re.compile(r"\[gallery([^\]]*)\]", re.IGNORECASE)
+EMBED_RE = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]", re.IGNORECASE | re.DOTALL)
+BLOCK_DELIMITER_RE = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
+
+
+def render_gallery(match, post_id=None):
+    """WordPress's [gallery]: the listed attachments (ids="…", WordPress IDs) or the post's own."""
+    from .models import Media
+
+    attrs = dict(ATTR_RE.findall(match.group(1)))
+    ids = [int(n) for n in re.findall(r"\d+", attrs.get("ids", ""))]
+    if ids:
+        found = {m.wp_id: m for m in Media.objects.filter(wp_id__in=ids)}
+        items = [found[n] for n in ids if n in found]
+    elif post_id:
+        items = list(Media.objects.filter(parent_id=post_id, mime_type__startswith="image/"))
+    else:
+        items = []
+    columns = attrs.get("columns", "3")
+    columns = int(columns) if columns.isdigit() and 0 < int(columns) < 10 else 3
+    figures = "".join(
+        f'<figure class="gallery-item"><a href="{escape(item.url)}"><img '
+        f'src="{escape(item.size_url("thumbnail"))}" alt="{escape(item.alt_text)}" '
+        f'loading="lazy"></a>'
+        + (
+            f'<figcaption class="wp-caption-text gallery-caption">{escape(item.caption)}'
+            f"</figcaption>"
+            if item.caption
+            else ""
+        )
+        + "</figure>"
+        for item in items
+    )
+    return f'<div class="gallery gallery-columns-{columns}">{figures}</div>' if figures else ""
+
+
+def expand_shortcodes(html, post_id=None):
+    html = CAPTION_RE.sub(render_caption, html)
+    if "[gallery" in html:
+        html = GALLERY_RE.sub(lambda m: render_gallery(m, post_id), html)
+    if "[embed" in html:
+        html = EMBED_RE.sub(
+            lambda m: (
+                f'<p><a href="{escape(m.group(1).strip())}">{escape(m.group(1).strip())}</a></p>'
+            ),
+            html,
+        )
+    return html
 
 
 def autop(text):
@@ -61,8 +107,13 @@ MORE_RE = re.compile(r"<!--more(.*?)?-->", re.IGNORECASE)
 NEXTPAGE_RE = re.compile(r"\s*<!--nextpage-->\s*", re.IGNORECASE)
 
 
-def render_post_body(html):
-    return autop(expand_shortcodes(html))
+def render_post_body(html, post_id=None):
+    """Shortcodes expanded; block-editor content keeps its own markup (its delimiters are
+    dropped, as WordPress renders blocks), classic content gets paragraphs from wpautop."""
+    html = expand_shortcodes(html, post_id)
+    if "<!-- wp:" in html:
+        return BLOCK_DELIMITER_RE.sub("", html)
+    return autop(html)
 
 
 def split_pages(html):
@@ -109,7 +160,7 @@ def render_single(html, post_id, page=1):
     """One page of a post, the <!--more--> tag turned into the anchor "Continue reading" uses."""
     body = split_pages(html)[page - 1]
     body = MORE_RE.sub(f'<span id="more-{post_id}"></span>', body, count=1)
-    return responsive_images(render_post_body(body))
+    return responsive_images(render_post_body(body, post_id))
 
 
 def render_teaser(html):

@@ -1,12 +1,15 @@
 """The theme's error pages."""
 
-from django.http import HttpResponseServerError
+from django.http import HttpResponsePermanentRedirect, HttpResponseServerError
 from django.template import loader
 
 from . import themes
+from .redirects import old_permalink_target
 
 
 def page_not_found(request, exception=None):
+    if target := old_permalink_target(request.path):
+        return HttpResponsePermanentRedirect(target)
     return themes.render(request, ["404.html"], {}, status=404)
 
 

@@ -151,3 +151,20 @@ def _generate_sizes(media, image, image_format):
         saved = media.file.storage.save(path, ContentFile(_encode(resized, image_format)))
         sizes[size_name] = {"file": saved, "width": resized.width, "height": resized.height}
     return sizes
+
+
+def mime_type_for(name):
+    """A MIME type from a file name, for attachments kept at their old address."""
+    extension = _extension(name.split("?", 1)[0])
+    images = {
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".png": "image/png",
+        ".gif": "image/gif",
+        ".webp": "image/webp",
+    }
+    if extension in images:
+        return images[extension]
+    if extension in FILE_TYPES:
+        return FILE_TYPES[extension][0]
+    return "application/octet-stream"

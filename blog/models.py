@@ -123,6 +123,12 @@ class SiteOptions(models.Model):
         limit_choices_to={"post_type": "page"},
         verbose_name="homepage",
     )
+    old_permalink_structure = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The permalink structure of the WordPress site this one replaced, e.g. "
+        "/%postname%/ or /archives/%post_id%: its URLs redirect to the new ones.",
+    )
     page_for_posts = models.ForeignKey(
         "blog.Post",
         null=True,
@@ -412,6 +418,14 @@ class Post(models.Model):
         help_text="Pages only: the page this one sits under (/parent/child/).",
     )
     menu_order = models.IntegerField("order", default=0, help_text="Pages only.")
+    wp_id = models.PositiveBigIntegerField(
+        "WordPress ID",
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The ID this entry had on WordPress: /?p=ID keeps working.",
+    )
     featured_image = models.ForeignKey(
         "blog.Media",
         null=True,
@@ -516,9 +530,9 @@ class Post(models.Model):
         return f"{self.get_absolute_url()}trackback/"
 
     def get_shortlink(self):
-        if self.post_type == PostType.PAGE:
-            return f"/?page_id={self.pk}"
-        return f"/?p={self.pk}"
+        """/?p=ID (or ?page_id=): the WordPress ID for imported entries, else our own."""
+        parameter = "page_id" if self.post_type == PostType.PAGE else "p"
+        return f"/?{parameter}={self.wp_id or self.pk}"
 
     def password_unlocked(self, request):
         """True when the post has no password or the reader entered it (a signed cookie)."""
@@ -574,7 +588,24 @@ def media_upload_path(instance, filename):
 class Media(models.Model):
     """An upload in the media library: an image with its generated sizes, or a file."""
 
-    file = models.FileField(upload_to=media_upload_path, max_length=300)
+    file = models.FileField(upload_to=media_upload_path, max_length=300, blank=True)
+    remote_url = models.URLField(
+        max_length=500,
+        blank=True,
+        editable=False,
+        help_text="An imported attachment kept where it was (not downloaded).",
+    )
+    parent = models.ForeignKey(
+        "blog.Post",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attachments",
+        editable=False,
+    )
+    wp_id = models.PositiveBigIntegerField(
+        "WordPress ID", null=True, blank=True, unique=True, editable=False
+    )
     title = models.CharField(max_length=255, blank=True)
     alt_text = models.CharField(
         "alternative text",
@@ -606,7 +637,7 @@ class Media(models.Model):
         ordering = ["-uploaded_at", "-id"]
 
     def __str__(self):
-        return self.title or self.file.name.rsplit("/", 1)[-1]
+        return self.title or (self.file.name or self.remote_url).rsplit("/", 1)[-1]
 
     @property
     def is_image(self):
@@ -614,11 +645,11 @@ class Media(models.Model):
 
     @property
     def url(self):
-        return self.file.url
+        return self.file.url if self.file else self.remote_url
 
     def size_url(self, name):
         size = self.sizes.get(name)
-        return self.file.storage.url(size["file"]) if size else self.url
+        return self.file.storage.url(size["file"]) if size and self.file else self.url
 
     @property
     def large_url(self):
@@ -626,7 +657,7 @@ class Media(models.Model):
 
     def srcset(self):
         """Every generated width and the original, for <img srcset>."""
-        if not self.is_image:
+        if not self.is_image or not self.file or not self.width:
             return ""
         candidates = {self.width: self.url}
         for name, size in self.sizes.items():
@@ -666,3 +697,31 @@ class PostViewDay(models.Model):
 
     def __str__(self):
         return f"{self.day}: {self.count}"
+
+
+class ImportJob(models.Model):
+    """A WordPress export uploaded in the admin and imported by the background worker."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=300)
+    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
+    items_done = models.PositiveIntegerField(default=0)
+    summary = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "WordPress import"
+
+    def __str__(self):
+        return f"Import {self.pk} ({self.get_state_display()})"

@@ -18,7 +18,7 @@ from django.views.static import serve
 from . import hits, themes
 from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
-from .models import PASSWORD_COOKIE, Post, SiteOptions, password_token
+from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, password_token
 
 POSTS_PAGE_PAGING_RE = re.compile(r"^(.+)/page/(\d+)/$")
 PASSWORD_COOKIE_AGE = 10 * 24 * 3600  # WordPress keeps the post password for ten days
@@ -33,13 +33,25 @@ def readable(request):
 
 
 def home(request):
-    """`/` answers WordPress's query-string URLs too: `?p=ID`, `?page_id=ID`, `?s=words`."""
+    """`/` answers WordPress's query-string URLs too: `?p=ID`, `?page_id=ID`,
+    `?attachment_id=ID` (WordPress's IDs of imported content first) and `?s=words`."""
     for parameter in ("p", "page_id"):
         if entry_id := request.GET.get(parameter):
             if not entry_id.isdigit():
                 raise Http404
-            entry = get_object_or_404(readable(request), pk=int(entry_id))
+            entries = readable(request)
+            entry = (
+                entries.filter(wp_id=int(entry_id)).first()
+                or entries.filter(pk=int(entry_id), wp_id__isnull=True).first()
+            )
+            if entry is None:
+                raise Http404
             return HttpResponsePermanentRedirect(entry.get_absolute_url())
+    if attachment_id := request.GET.get("attachment_id"):
+        if not attachment_id.isdigit():
+            raise Http404
+        item = get_object_or_404(Media, wp_id=int(attachment_id))
+        return HttpResponsePermanentRedirect(item.url)
     if "s" in request.GET:
         return SearchResults.as_view()(request)
     options = SiteOptions.get()

@@ -29,6 +29,9 @@ class Comment(XtdComment):
         max_length=10, choices=Kind.choices, default=Kind.COMMENT, db_index=True
     )
     user_agent = models.CharField(max_length=255, blank=True)
+    wp_id = models.PositiveBigIntegerField(
+        "WordPress ID", null=True, blank=True, unique=True, editable=False
+    )
     state = models.CharField(
         max_length=8,
         choices=State.choices,

@@ -25,7 +25,9 @@ def queue_pingbacks(sender, instance, raw, **kwargs):
     A scheduled post's pings wait for its date where the task backend can defer.
     """
     post = instance
-    if raw or post.status not in (Status.PUBLISH, Status.FUTURE):
+    if raw or getattr(post, "_importing", False):
+        return
+    if post.status not in (Status.PUBLISH, Status.FUTURE):
         return
     if post.ping_status != Discussion.OPEN:
         return

@@ -1,0 +1,45 @@
+import sys
+
+from django.core.management.base import BaseCommand, CommandError
+
+from blog.importer import Importer
+from blog.wxr import WXRError
+
+
+class Command(BaseCommand):
+    help = "Import a WordPress export (WXR 1.0–1.2): authors, terms, posts, pages, media, comments."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="the .xml file WordPress's Tools → Export made")
+        parser.add_argument("--media-dir", help="a copy of wp-content/uploads to take files from")
+        parser.add_argument("--default-author", help="username for items whose author is missing")
+        parser.add_argument(
+            "--old-permalinks",
+            default="",
+            help="the old site's permalink structure, e.g. '/%%postname%%/'",
+        )
+        parser.add_argument("--dry-run", action="store_true", help="read and check, write nothing")
+
+    def handle(self, *args, **options):
+        def progress(done):
+            if sys.stdout.isatty() or options["verbosity"] > 1:
+                self.stdout.write(f"\r  {done} items read", ending="")
+                self.stdout.flush()
+
+        importer = Importer(
+            media_dir=options["media_dir"],
+            default_author=options["default_author"],
+            old_permalinks=options["old_permalinks"],
+            progress=progress,
+            dry_run=options["dry_run"],
+        )
+        try:
+            summary = importer.run(options["file"])
+        except (WXRError, OSError) as error:
+            raise CommandError(f"{options['file']}: {error}") from error
+        self.stdout.write("")
+        self.stdout.write(summary.table())
+        for line in summary.skipped:
+            self.stdout.write(f"  skipped or changed: {line}")
+        if options["dry_run"]:
+            self.stdout.write("Dry run: nothing was written.")
