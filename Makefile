@@ -11,7 +11,7 @@ export HOST PORT
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run install migrate demo test lint format browser-deps node-deps clean
+.PHONY: run install migrate demo test bench lint format browser-deps node-deps clean
 
 run: install migrate
 	$(BIN)/python manage.py collectstatic --noinput -v 0
@@ -56,6 +56,10 @@ format: install
 
 test: install browser-deps node-deps lint
 	$(BIN)/pytest
+
+# Speed and memory are measured here, not asserted in timed unit tests.
+bench: install
+	$(BIN)/python tests/bench/wxr_import.py
 
 clean:
 	rm -rf $(VENV) node_modules var/staticfiles var/test-db.sqlite3*

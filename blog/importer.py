@@ -3,10 +3,11 @@ WordPress's IDs kept on our records so every old link still leads somewhere and 
 updates in place. One transaction per run: a failure writes nothing."""
 
 import datetime
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import django_comments
 from django.conf import settings
@@ -253,6 +254,9 @@ class Importer:
         post.password = item.password[:255]
         post.is_sticky = item.sticky
         post.menu_order = item.menu_order
+        post.legacy_path = legacy_path(item.link)
+        if old_slug := item.meta.get("_wp_old_slug", "").strip():
+            post.old_slugs = f"/{unquote(old_slug)}/"
         post._importing = True  # an import sends no pingbacks
         if post.status == Status.TRASH:
             post.trashed_at = post.trashed_at or timezone.now()
@@ -430,3 +434,13 @@ class Importer:
             )
             if parent and parent.slug != slug:
                 Category.objects.filter(slug=slug).update(parent=parent)
+
+
+def legacy_path(link):
+    """The path of an entry's old address, decoded and tidied; "" for query-string links
+    (/?p=ID keeps working through the WordPress ID)."""
+    parts = urlsplit(link or "")
+    path = re.sub("/{2,}", "/", unquote(parts.path))
+    if not path.strip("/") or parts.query:
+        return ""
+    return path[:500]

@@ -426,6 +426,16 @@ class Post(models.Model):
         editable=False,
         help_text="The ID this entry had on WordPress: /?p=ID keeps working.",
     )
+    legacy_path = models.CharField(
+        max_length=500,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="Where this entry lived on the old site; that address redirects here.",
+    )
+    old_slugs = models.TextField(
+        blank=True, editable=False, help_text="Former slugs, as /slug/slug/, still redirected."
+    )
     featured_image = models.ForeignKey(
         "blog.Media",
         null=True,
@@ -530,9 +540,14 @@ class Post(models.Model):
         return f"{self.get_absolute_url()}trackback/"
 
     def get_shortlink(self):
-        """/?p=ID (or ?page_id=): the WordPress ID for imported entries, else our own."""
+        """/?p=ID (or ?page_id=): the WordPress ID for imported entries, else our own —
+        unless an imported entry already answers to our number, then the permalink."""
         parameter = "page_id" if self.post_type == PostType.PAGE else "p"
-        return f"/?{parameter}={self.wp_id or self.pk}"
+        if self.wp_id:
+            return f"/?{parameter}={self.wp_id}"
+        if Post.objects.filter(wp_id=self.pk).exists():
+            return self.get_absolute_url()
+        return f"/?{parameter}={self.pk}"
 
     def password_unlocked(self, request):
         """True when the post has no password or the reader entered it (a signed cookie)."""
@@ -722,6 +737,7 @@ class ImportJob(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "WordPress import"
+        verbose_name_plural = "Import from WordPress"
 
     def __str__(self):
         return f"Import {self.pk} ({self.get_state_display()})"

@@ -28,24 +28,33 @@ def pattern_for(structure):
 
 
 def old_permalink_target(path):
-    """The new URL for `path` under the old structure, or None."""
-    structure = SiteOptions.get().old_permalink_structure
-    if not structure:
-        return None
-    match = pattern_for(structure).match(unquote(path))
-    if not match:
-        return None
-    found = match.groupdict()
-    posts = Post.objects.published().posts()
+    """The new URL for an old address, or None: the address an imported entry had, then the
+    old site's permalink structure, then former slugs under our own structure."""
+    path = unquote(path)
+    entries = Post.objects.published()
+    tidy = path if path.endswith("/") else path + "/"
+    for candidate in (path, tidy):
+        if entry := entries.filter(legacy_path=candidate).first():
+            return entry.get_absolute_url()
+    structures = [SiteOptions.get().old_permalink_structure, OWN_STRUCTURE]
+    for structure in filter(None, structures):
+        match = pattern_for(structure).match(path)
+        if match and (post := _post_for(match.groupdict(), entries.posts())):
+            return post.get_absolute_url()
+    return None
+
+
+OWN_STRUCTURE = "/%year%/%monthnum%/%day%/%postname%/"
+
+
+def _post_for(found, posts):
     if found.get("post_id"):
-        post = posts.filter(wp_id=int(found["post_id"])).first()
-    elif found.get("slug"):
-        posts = posts.filter(slug=found["slug"])
-        if found.get("year"):
-            posts = posts.filter(published_at__year=int(found["year"]))
-        if found.get("month"):
-            posts = posts.filter(published_at__month=int(found["month"]))
-        post = posts.first()
-    else:
-        post = None
-    return post.get_absolute_url() if post else None
+        return posts.filter(wp_id=int(found["post_id"])).first()
+    if not found.get("slug"):
+        return None
+    if found.get("year"):
+        posts = posts.filter(published_at__year=int(found["year"]))
+    if found.get("month"):
+        posts = posts.filter(published_at__month=int(found["month"]))
+    slug = found["slug"]
+    return posts.filter(slug=slug).first() or posts.filter(old_slugs__contains=f"/{slug}/").first()
