@@ -168,14 +168,9 @@ class CommentAdmin(admin.ModelAdmin):
                 notifications.after_commit(reply)
             self.message_user(request, "Reply posted.", messages.SUCCESS)
             return redirect("admin:comments_comment_changelist")
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.model._meta,
-            "parent": parent,
-            "form": form,
-            "title": f"Reply to {parent.name}",
-        }
-        return TemplateResponse(request, "admin/comments/comment/reply.html", context)
+        return self._page(
+            request, "reply.html", f"Reply to {parent.name}", parent=parent, form=form
+        )
 
     def moderate_view(self, request, pk, action):
         """The approve / spam / trash links of the moderation e-mail: confirm, then act."""
@@ -186,14 +181,19 @@ class CommentAdmin(admin.ModelAdmin):
         if request.method == "POST":
             self._set_state(request, Comment.objects.filter(pk=pk), states[action])
             return redirect(reverse("admin:comments_comment_changelist") + "?state__exact=pending")
+        return self._page(
+            request, "moderate.html", f"{action.title()} comment", comment=comment, action=action
+        )
+
+    def _page(self, request, template, title, **context):
+        """One of this admin's own pages, inside the admin's frame."""
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "comment": comment,
-            "action": action,
-            "title": f"{action.title()} comment",
+            "title": title,
+            **context,
         }
-        return TemplateResponse(request, "admin/comments/comment/moderate.html", context)
+        return TemplateResponse(request, f"admin/comments/comment/{template}", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         extra_context = {

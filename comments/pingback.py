@@ -7,16 +7,14 @@ from html.parser import HTMLParser
 from urllib.parse import unquote, urljoin, urlsplit
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django_tasks import task
 
 from blog.models import Post, SiteOptions
 
-from . import fetch, moderation, notifications
+from . import fetch, moderation, pings
 from .models import Comment, Kind, OutgoingPing, State
 
 SOURCE_MISSING, NO_LINK, TARGET_MISSING, NOT_PINGABLE, ALREADY_REGISTERED = 16, 17, 32, 33, 48
@@ -148,15 +146,6 @@ def post_for_url(url, request_host):
     ).first()
 
 
-def registered(source, post):
-    return (
-        Comment.objects.for_model(post)
-        .filter(kind=Kind.PINGBACK, user_url=source)
-        .exclude(state=State.TRASH)
-        .exists()
-    )
-
-
 def receive(source, target, request):
     """Register a pingback from `source` to `target`, or raise PingbackError."""
     host = request.get_host()
@@ -171,33 +160,17 @@ def receive(source, target, request):
         )
     if len(source) > 200:
         raise PingbackError(SOURCE_MISSING, "The source URL is too long.")
-    if registered(source, post):
+    if pings.already_pinged(post, Kind.PINGBACK, source):
         raise PingbackError(ALREADY_REGISTERED, "The pingback has already been registered.")
     key = "inkwell:pingback-checked:" + hashlib.sha256(f"{source}\n{target}".encode()).hexdigest()
     if not cache.add(key, 1, settings.INKWELL_PINGBACK_RECHECK_SECONDS):
         raise PingbackError(0, "This source was checked for this target recently.")
 
     title, excerpt = verify_source(source, target)
-    comment = Comment(
-        content_type=ContentType.objects.get_for_model(Post),
-        object_pk=str(post.pk),
-        site_id=settings.SITE_ID,
-        user_name=title[:245],
-        user_email="",
-        user_url=source,
-        comment=excerpt,
-        kind=Kind.PINGBACK,
-        submit_date=timezone.now(),
-        ip_address=request.META.get("REMOTE_ADDR"),
-        user_agent=request.headers.get("User-Agent", "")[:255],
-    )
     try:
-        moderation.moderate(comment, post)
+        pings.record(post, request, Kind.PINGBACK, title, source, excerpt)
     except moderation.Rejected as rejected:
         raise PingbackError(0, rejected.message) from rejected
-    with transaction.atomic():
-        comment.save()
-        notifications.after_commit(comment)
     return f"Pingback from {source} to {target} registered. Keep the web talking! :-)"
 
 

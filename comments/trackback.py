@@ -6,17 +6,14 @@ import re
 from urllib.parse import parse_qsl
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
 from django.http import Http404, HttpResponse
-from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 
 from blog.models import Post
 
-from . import moderation, notifications, ratelimit
-from .models import Comment, Kind, State
+from . import moderation, pings, ratelimit
+from .models import Kind
 
 
 def _answer(error=None, status=200):
@@ -89,32 +86,11 @@ def receive(request, year, month, day, slug):
     title = _cut(fields.get("title", "") or url, 250)
     excerpt = _cut(fields.get("excerpt", ""), 252)
     blog_name = _cut(fields.get("blog_name", "") or title, 245)
-    if (
-        Comment.objects.for_model(post)
-        .filter(kind=Kind.TRACKBACK, user_url=url)
-        .exclude(state=State.TRASH)
-        .exists()
-    ):
+    if pings.already_pinged(post, Kind.TRACKBACK, url):
         return _answer("We already have a ping from that URL for this post.", status=409)
-
-    comment = Comment(
-        content_type=ContentType.objects.get_for_model(Post),
-        object_pk=str(post.pk),
-        site_id=settings.SITE_ID,
-        user_name=blog_name,
-        user_email="",
-        user_url=url,
-        comment=f"<strong>{escape(title)}</strong>\n\n{escape(excerpt)}",
-        kind=Kind.TRACKBACK,
-        submit_date=timezone.now(),
-        ip_address=request.META.get("REMOTE_ADDR"),
-        user_agent=request.headers.get("User-Agent", "")[:255],
-    )
+    text = f"<strong>{escape(title)}</strong>\n\n{escape(excerpt)}"
     try:
-        moderation.moderate(comment, post)
+        pings.record(post, request, Kind.TRACKBACK, blog_name, url, text)
     except moderation.Rejected as rejected:
         return _answer(rejected.message, status=rejected.status)
-    with transaction.atomic():
-        comment.save()
-        notifications.after_commit(comment)
     return _answer()

@@ -98,3 +98,14 @@ def reader_address():
     """A distinct documentation-range address per simulated reader (never connected to)."""
     n = next(_addresses)
     return f"198.51.100.{n % 250 + 1}" if n < 250 else f"203.0.113.{n % 250 + 1}"
+
+
+def site_options(**values):
+    """Change the site's settings for a test, as an administrator would under Settings."""
+    from blog.models import SiteOptions
+
+    options = SiteOptions.get()
+    for name, value in values.items():
+        setattr(options, name, value)
+    options.save()
+    return options

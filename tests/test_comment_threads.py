@@ -7,20 +7,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from blog.models import SiteOptions
 from comments.models import Comment
-from tests.factories import CommentFactory, PostFactory, comment_form_data
+from tests.factories import CommentFactory, PostFactory, comment_form_data, site_options
 
 pytestmark = pytest.mark.django_db
 
 READER = {"User-Agent": "Mozilla/5.0 Firefox/130.0"}
-
-
-def options(**values):
-    site = SiteOptions.get()
-    for name, value in values.items():
-        setattr(site, name, value)
-    site.save()
 
 
 def roots(post, n, **fields):
@@ -48,7 +40,7 @@ def test_500_threaded_comments_stay_within_the_post_page_budget(client, post):
 
 
 def test_comments_are_paged_newest_page_first(client, post):
-    options(page_comments=True, comments_per_page=3)
+    site_options(page_comments=True, comments_per_page=3)
     roots(post, 7)
     first_view = client.get(post.get_absolute_url()).content.decode()
     assert shown_roots(first_view) == [6]
@@ -61,7 +53,7 @@ def test_comments_are_paged_newest_page_first(client, post):
 
 
 def test_oldest_page_first_and_newer_at_top(client, post):
-    options(
+    site_options(
         page_comments=True,
         comments_per_page=3,
         default_comments_page="oldest",
@@ -74,7 +66,7 @@ def test_oldest_page_first_and_newer_at_top(client, post):
 
 
 def test_replies_stay_with_their_thread_on_its_page(client, post):
-    options(page_comments=True, comments_per_page=2)
+    site_options(page_comments=True, comments_per_page=2)
     first, second, third = roots(post, 3)
     CommentFactory(content_object=post, parent_id=first.pk, comment="Reply to the first.")
     page_1 = client.get(f"{post.get_absolute_url()}comment-page-1/").content.decode()
@@ -83,7 +75,7 @@ def test_replies_stay_with_their_thread_on_its_page(client, post):
 
 
 def test_reply_lands_on_the_page_of_its_thread(client, post):
-    options(page_comments=True, comments_per_page=2, comment_previously_approved=False)
+    site_options(page_comments=True, comments_per_page=2, comment_previously_approved=False)
     first, *_ = roots(post, 5)
     response = client.post(
         "/comments/post/",
@@ -96,7 +88,7 @@ def test_reply_lands_on_the_page_of_its_thread(client, post):
 
 
 def test_threading_off_shows_a_flat_list_without_reply_links(client, post):
-    options(thread_comments=False)
+    site_options(thread_comments=False)
     parent = CommentFactory(content_object=post)
     child = CommentFactory(content_object=post, parent_id=parent.pk)
     html = client.get(post.get_absolute_url()).content.decode()
@@ -141,7 +133,7 @@ def test_post_page_announces_its_comment_feed(client, post):
 def test_gravatar_only_when_switched_on(client, post):
     CommentFactory(content_object=post, user_email="Someone@Example.com ")
     assert "gravatar.com" not in client.get(post.get_absolute_url()).content.decode()
-    options(show_avatars=True)
+    site_options(show_avatars=True)
     html = client.get(post.get_absolute_url()).content.decode()
     assert (
         'src="https://www.gravatar.com/avatar/'

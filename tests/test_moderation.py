@@ -5,21 +5,18 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from blog.models import SiteOptions
 from comments.models import Comment
-from tests.factories import CommentFactory, PostFactory, UserFactory, comment_form_data
+from tests.factories import (
+    CommentFactory,
+    PostFactory,
+    UserFactory,
+    comment_form_data,
+    site_options,
+)
 
 pytestmark = pytest.mark.django_db
 
 READER_IP = "198.51.100.7"
-
-
-def options(**values):
-    site = SiteOptions.get()
-    for name, value in values.items():
-        setattr(site, name, value)
-    site.save()
-    return site
 
 
 def submit(client, post, ip=READER_IP, **fields):
@@ -55,13 +52,13 @@ def test_previously_approved_needs_the_same_name_and_email(client, post):
 
 
 def test_previously_approved_off_approves_a_stranger(client, post):
-    options(comment_previously_approved=False)
+    site_options(comment_previously_approved=False)
     submit(client, post)
     assert only_comment().state == "approved"
 
 
 def test_manual_approval_holds_even_known_commenters(client, post):
-    options(comment_moderation=True)
+    site_options(comment_moderation=True)
     CommentFactory(user_name="Juno Reader", user_email="juno@example.com", state="approved")
     earlier()
     submit(client, post, comment="Known, but everything is held.")
@@ -76,7 +73,7 @@ def test_manual_approval_holds_even_known_commenters(client, post):
     ],
 )
 def test_comment_with_max_links_or_more_is_held(client, post, text, state):
-    options(comment_previously_approved=False, comment_max_links=2)
+    site_options(comment_previously_approved=False, comment_max_links=2)
     submit(client, post, comment=text)
     assert only_comment().state == state
 
@@ -91,13 +88,13 @@ def test_comment_with_max_links_or_more_is_held(client, post, text, state):
     ],
 )
 def test_moderation_keys_hold_matching_comments(client, post, fields):
-    options(comment_previously_approved=False, moderation_keys="\n  pills  \n")
+    site_options(comment_previously_approved=False, moderation_keys="\n  pills  \n")
     submit(client, post, **fields)
     assert only_comment().state == "pending"
 
 
 def test_moderation_keys_match_ip_and_user_agent(client, post):
-    options(comment_previously_approved=False, moderation_keys="198.51.100.\nEvilBrowser")
+    site_options(comment_previously_approved=False, moderation_keys="198.51.100.\nEvilBrowser")
     submit(client, post, ip="198.51.100.99")
     assert only_comment().state == "pending"
     Comment.objects.all().delete()
@@ -111,7 +108,7 @@ def test_moderation_keys_match_ip_and_user_agent(client, post):
 
 
 def test_disallowed_keys_send_the_comment_to_trash(client, post):
-    options(comment_previously_approved=False, disallowed_keys="casino")
+    site_options(comment_previously_approved=False, disallowed_keys="casino")
     response = submit(client, post, comment="Best CASINO bonus")
     assert response.status_code == 302
     assert only_comment().state == "trash"
@@ -120,7 +117,7 @@ def test_disallowed_keys_send_the_comment_to_trash(client, post):
 
 
 def test_duplicate_comment_is_refused_with_409(client, post):
-    options(comment_previously_approved=False)
+    site_options(comment_previously_approved=False)
     submit(client, post, comment="Same words.")
     earlier()
     response = submit(client, post, ip="203.0.113.9", comment="Same words.")
@@ -164,7 +161,7 @@ def test_post_author_is_approved_and_not_flood_checked(client):
     author = UserFactory(username="author1")
     post = PostFactory(author=author)
     client.force_login(author)
-    options(comment_moderation=True)
+    site_options(comment_moderation=True)
     submit(client, post, comment="Author reply one.")
     submit(client, post, comment="Author reply two.")
     assert list(Comment.objects.values_list("state", flat=True)) == ["approved", "approved"]
@@ -172,14 +169,14 @@ def test_post_author_is_approved_and_not_flood_checked(client):
 
 def test_editors_are_approved_without_moderation(client, post):
     client.force_login(UserFactory(username="chief", is_staff=True, is_superuser=True))
-    options(comment_moderation=True)
+    site_options(comment_moderation=True)
     submit(client, post, comment="Editor speaking.")
     assert only_comment().state == "approved"
 
 
 def test_disallowed_keys_apply_to_editors_too(client, post):
     client.force_login(UserFactory(username="chief", is_staff=True, is_superuser=True))
-    options(disallowed_keys="forbidden")
+    site_options(disallowed_keys="forbidden")
     submit(client, post, comment="A forbidden word.")
     assert only_comment().state == "trash"
 
@@ -198,7 +195,7 @@ def test_expired_form_token_is_refused(client, post):
 
 
 def test_replayed_form_token_is_refused(client, post):
-    options(comment_previously_approved=False)
+    site_options(comment_previously_approved=False)
     data = comment_form_data(post)
     assert client.post("/comments/post/", data, REMOTE_ADDR=READER_IP).status_code == 302
     earlier()
@@ -225,7 +222,7 @@ def test_token_of_another_post_is_refused(client, post):
 
 
 def test_comments_close_on_old_posts_when_asked(client):
-    options(close_comments_for_old_posts=True, close_comments_days_old=14)
+    site_options(close_comments_for_old_posts=True, close_comments_days_old=14)
     old = PostFactory(published_at=timezone.now() - datetime.timedelta(days=20))
     fresh = PostFactory()
     assert submit(client, old).status_code == 403
@@ -236,7 +233,7 @@ def test_comments_close_on_old_posts_when_asked(client):
 
 
 def test_name_and_email_optional_when_the_site_says_so(client, post):
-    options(require_name_email=False, comment_previously_approved=False)
+    site_options(require_name_email=False, comment_previously_approved=False)
     response = submit(client, post, name="", email="", comment="No name given.")
     assert response.status_code == 302
     assert only_comment().user_name == "Anonymous"
@@ -270,7 +267,7 @@ def test_held_comment_link_expires(client, post, monkeypatch):
 def test_akismet_is_never_asked_without_a_key(client, post, settings):
     settings.AKISMET_API_KEY = ""
     settings.INKWELL_AKISMET_CLIENT = "tests.akismet_stand_in.Unreachable"
-    options(comment_previously_approved=False)
+    site_options(comment_previously_approved=False)
     submit(client, post)
     assert only_comment().state == "approved"
 
@@ -286,6 +283,6 @@ def test_akismet_is_never_asked_without_a_key(client, post, settings):
 def test_akismet_verdict_when_a_key_is_set(client, post, settings, client_class, state):
     settings.AKISMET_API_KEY = "local-test-key"
     settings.INKWELL_AKISMET_CLIENT = client_class
-    options(comment_previously_approved=False)
+    site_options(comment_previously_approved=False)
     submit(client, post)
     assert only_comment().state == state

@@ -9,19 +9,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from blog import widgets
-from blog.models import PostViews, SiteOptions
-from tests.factories import CategoryFactory, CommentFactory, PostFactory, TagFactory
+from blog.models import PostViews
+from tests.factories import CategoryFactory, CommentFactory, PostFactory, TagFactory, site_options
 
 pytestmark = pytest.mark.django_db
 
 ALL_WIDGETS = "search,recent_posts,recent_comments,archives,categories,tag_cloud,most_viewed"
-
-
-def options(**values):
-    site = SiteOptions.get()
-    for name, value in values.items():
-        setattr(site, name, value)
-    site.save()
 
 
 def sidebar_of(html):
@@ -29,14 +22,14 @@ def sidebar_of(html):
 
 
 def test_widgets_shown_are_a_site_option_in_that_order(client):
-    options(sidebar_widgets="most_viewed,search")
+    site_options(sidebar_widgets="most_viewed,search")
     sidebar = sidebar_of(client.get("/").content.decode())
     assert sidebar.index("Most Viewed") < sidebar.index("widget_search")
     assert "Recent Posts" not in sidebar and "Archives" not in sidebar
 
 
 def test_tag_cloud_and_most_viewed(client):
-    options(sidebar_widgets="tag_cloud,most_viewed")
+    site_options(sidebar_widgets="tag_cloud,most_viewed")
     busy, quiet = TagFactory(name="busy"), TagFactory(name="quiet")
     for n in range(3):
         post = PostFactory(title=f"Tagged {n}")
@@ -54,7 +47,7 @@ def test_tag_cloud_and_most_viewed(client):
 
 
 def test_widgets_add_a_fixed_number_of_queries_and_are_cached(client):
-    options(sidebar_widgets=ALL_WIDGETS)
+    site_options(sidebar_widgets=ALL_WIDGETS)
 
     def sidebar_queries():
         with CaptureQueriesContext(connection) as queries:

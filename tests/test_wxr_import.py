@@ -4,7 +4,6 @@ round trips lossless, bad files refused with a reason and nothing written."""
 
 import io
 import re
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import django_comments
@@ -16,12 +15,11 @@ from blog.exporter import Exporter
 from blog.importer import Importer
 from blog.models import Category, Media, Post, PostViews, Tag
 from tests.factories import PostFactory, UserFactory
+from tests.shared_data import shared_file
 
 pytestmark = pytest.mark.django_db
 
-THEME_DATA = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / ("wordpress-theme-unit-test.xml")
-)
+THEME_DATA = shared_file("wordpress-theme-unit-test.xml")
 
 
 def run_import(source=THEME_DATA, **options):

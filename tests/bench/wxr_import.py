@@ -18,7 +18,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 WORK = ROOT / "var" / "bench"
-THEME_DATA = ROOT.parent / "shared" / "data" / "wordpress-theme-unit-test.xml"
 SIZES = [(1_000, 10), (10_000, 10)]  # (posts, comments per post)
 
 HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -124,7 +123,10 @@ def measure(path):
 
 def main():
     WORK.mkdir(parents=True, exist_ok=True)
-    rows = [("theme unit test data", THEME_DATA)]
+    sys.path.insert(0, str(ROOT))
+    from tests.shared_data import shared_file
+
+    rows = [("theme unit test data", shared_file("wordpress-theme-unit-test.xml"))]
     for posts, per_post in SIZES:
         path = WORK / f"generated-{posts}.xml"
         if not path.exists():
