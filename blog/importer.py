@@ -3,6 +3,7 @@ WordPress's IDs kept on our records so every old link still leads somewhere and 
 updates in place. One transaction per run: a failure writes nothing."""
 
 import datetime
+import ipaddress
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -377,7 +378,7 @@ class Importer:
         comment.user_name = (data.author or "Anonymous")[:245]
         comment.user_email = data.email[:254]
         comment.user_url = data.url[:200]
-        comment.ip_address = data.ip or None
+        comment.ip_address = valid_ip(data.ip)
         comment.comment = data.content
         if data.date_gmt:
             comment.submit_date = data.date_gmt.replace(tzinfo=datetime.UTC)
@@ -444,3 +445,11 @@ def legacy_path(link):
     if not path.strip("/") or parts.query:
         return ""
     return path[:500]
+
+
+def valid_ip(text):
+    """An IP address as stored, or None: old exports hold blanks and junk like "unknown"."""
+    try:
+        return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None

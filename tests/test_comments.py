@@ -294,3 +294,9 @@ def test_invalid_utf8_never_breaks_the_page(client, post):
     assert response.status_code in (302, 400)
     html = client.get(post.get_absolute_url()).content.decode()
     assert "\ufffd" in html or not Comment.objects.exists()
+
+
+def test_names_up_to_wordpress_limit_of_245_characters_are_kept(client, post):
+    response = post_comment(client, post, name="N" * 245, comment="Long-named reader.")
+    assert response.status_code == 302
+    assert len(Comment.objects.get().user_name) == 245
