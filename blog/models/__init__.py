@@ -1,0 +1,45 @@
+"""Content: posts and pages, their taxonomy, media, view counts and the site's options.
+
+One module an idea; everything is importable from `blog.models`, as migrations expect."""
+
+from .choices import Discussion, PostType, Status
+from .entries import (
+    PASSWORD_COOKIE,
+    Page,
+    PageManager,
+    Post,
+    PostQuerySet,
+    _default_comment_status,
+    _default_ping_status,
+    password_token,
+)
+from .import_jobs import ImportJob
+from .library import Media, media_upload_path
+from .options import WIDGETS, SiteOptions, validate_timezone, validate_widget_list
+from .taxonomy import Category, Tag
+from .viewcounts import PostViewDay, PostViews
+
+__all__ = [
+    "PASSWORD_COOKIE",
+    "WIDGETS",
+    "Category",
+    "Discussion",
+    "ImportJob",
+    "Media",
+    "Page",
+    "PageManager",
+    "Post",
+    "PostQuerySet",
+    "PostType",
+    "PostViewDay",
+    "PostViews",
+    "SiteOptions",
+    "Status",
+    "Tag",
+    "_default_comment_status",
+    "_default_ping_status",
+    "media_upload_path",
+    "password_token",
+    "validate_timezone",
+    "validate_widget_list",
+]

@@ -1,0 +1,312 @@
+"""Posts and pages: one table, as WordPress keeps them, and the one definition of what a
+reader may see (`Post.objects.published()`)."""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.text import slugify
+
+from .choices import Discussion, PostType, Status
+from .options import SiteOptions
+from .taxonomy import Category, Tag
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self):
+        """What readers may see: published posts, and scheduled ones whose time has come.
+
+        Password-protected posts are included (they are listed, their content is gated)."""
+        return self.filter(
+            status__in=[Status.PUBLISH, Status.FUTURE], published_at__lte=timezone.now()
+        )
+
+    def visible_to(self, user):
+        """Published entries, plus private ones for users who may read them."""
+        if user.has_perm("blog.read_private_posts"):
+            return self.filter(Q(pk__in=self.published().values("pk")) | Q(status=Status.PRIVATE))
+        return self.published()
+
+    def page_at(self, path):
+        """The page of this queryset at `path` ("parent/child"), or None."""
+        slugs = [slug for slug in path.strip("/").split("/") if slug]
+        if not slugs:
+            return None
+        candidates = self.pages().filter(slug=slugs[-1]).select_related("author", "featured_image")
+        for candidate in candidates:
+            if candidate.page_path == "/".join(slugs):
+                return candidate
+        return None
+
+    def posts(self):
+        return self.filter(post_type=PostType.POST)
+
+    def pages(self):
+        return self.filter(post_type=PostType.PAGE)
+
+
+PASSWORD_COOKIE = "inkwell-postpass"
+
+
+def password_token(password):
+    """What the reader's cookie holds for a post password: a keyed hash, never the password."""
+    return salted_hmac("inkwell.post-password", password).hexdigest()
+
+
+def _default_comment_status():
+    return SiteOptions.get().default_comment_status
+
+
+def _default_ping_status():
+    return SiteOptions.get().default_ping_status
+
+
+class Post(models.Model):
+    """A post or a page: one table, as WordPress keeps them, told apart by `post_type`."""
+
+    post_type = models.CharField(
+        max_length=4, choices=PostType.choices, default=PostType.POST, db_index=True
+    )
+    title = models.CharField(max_length=255, blank=True)
+    slug = models.SlugField(
+        max_length=200,
+        allow_unicode=True,
+        blank=True,
+        help_text="The last part of the permalink; made from the title when left empty, "
+        "and kept unique among posts of the same day.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="&lt;!--more--&gt; ends the teaser shown in lists; &lt;!--nextpage--&gt; "
+        "splits the post into pages.",
+    )
+    excerpt = models.TextField(blank=True, help_text="Shown in lists and feeds; optional.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+    )
+    status = models.CharField(
+        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    published_at = models.DateTimeField(
+        "publish date",
+        default=timezone.now,
+        db_index=True,
+        help_text="A published post dated in the future is scheduled: readers see it from then.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    comment_status = models.CharField(
+        "comments", max_length=6, choices=Discussion.choices, default=_default_comment_status
+    )
+    ping_status = models.CharField(
+        "pingbacks and trackbacks",
+        max_length=6,
+        choices=Discussion.choices,
+        default=_default_ping_status,
+    )
+    is_sticky = models.BooleanField(
+        "stick to the top of the blog",
+        default=False,
+        help_text="Sticky posts come first on the home page.",
+    )
+    source_url = models.URLField(
+        "source URL", max_length=500, blank=True, help_text="The original article, for a repost."
+    )
+    source_name = models.CharField("source name", max_length=200, blank=True)
+    password = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="Readers must enter it to see the content; the title stays listed.",
+    )
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+        limit_choices_to={"post_type": "page"},
+        help_text="Pages only: the page this one sits under (/parent/child/).",
+    )
+    menu_order = models.IntegerField("order", default=0, help_text="Pages only.")
+    wp_id = models.PositiveBigIntegerField(
+        "WordPress ID",
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The ID this entry had on WordPress: /?p=ID keeps working.",
+    )
+    legacy_path = models.CharField(
+        max_length=500,
+        blank=True,
+        db_index=True,
+        editable=False,
+        help_text="Where this entry lived on the old site; that address redirects here.",
+    )
+    old_slugs = models.TextField(
+        blank=True, editable=False, help_text="Former slugs, as /slug/slug/, still redirected."
+    )
+    featured_image = models.ForeignKey(
+        "blog.Media",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"mime_type__startswith": "image/"},
+    )
+    categories = models.ManyToManyField(Category, blank=True, related_name="posts")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    # Kept current after commit by blog.search; only PostgreSQL fills and indexes it.
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        permissions = [
+            ("publish_posts", "Can publish posts and pages"),
+            ("edit_others_posts", "Can edit posts and pages of others"),
+            ("read_private_posts", "Can read private posts and pages"),
+            ("unfiltered_html", "Can save any HTML (no sanitising)"),
+            ("edit_pages", "Can write and edit pages"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"]),
+            GinIndex(fields=["search_vector"], name="blog_post_search_gin"),
+        ]
+
+    def __str__(self):
+        return self.display_title
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISH and self.published_at > timezone.now():
+            self.status = Status.FUTURE
+        elif self.status == Status.FUTURE and self.published_at <= timezone.now():
+            self.status = Status.PUBLISH  # saved once due: it is simply published
+        if self.status == Status.TRASH and not self.trashed_at:
+            self.trashed_at = timezone.now()
+        elif self.status != Status.TRASH:
+            self.trashed_at = None
+        if not self.slug:
+            self.slug = slugify(self.title, allow_unicode=True)[:190] or str(self.post_type)
+        self.slug = self._unique_slug(self.slug)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        if self.post_type == PostType.PAGE:
+            return reverse("page", args=[f"{self.page_path}/"])
+        day = timezone.localdate(self.published_at)
+        return reverse(
+            "blog:post",
+            kwargs={"year": day.year, "month": day.month, "day": day.day, "slug": self.slug},
+        )
+
+    @property
+    def page_path(self):
+        """A page's slugs from the top: parent/child."""
+        slugs, page, seen = [], self, set()
+        while page is not None and page.pk not in seen:
+            seen.add(page.pk)
+            slugs.append(page.slug)
+            page = page.parent
+        return "/".join(reversed(slugs))
+
+    @property
+    def display_title(self):
+        return self.title or "(no title)"
+
+    @property
+    def reader_title(self):
+        """The title as WordPress shows it: "Private: " and "Protected: " prefixes."""
+        if self.status == Status.PRIVATE:
+            return f"Private: {self.display_title}"
+        if self.password:
+            return f"Protected: {self.display_title}"
+        return self.display_title
+
+    def _unique_slug(self, slug):
+        """Posts: unique among posts of the same day. Pages: unique among their siblings."""
+        if self.post_type == PostType.PAGE:
+            same_place = Post.objects.pages().filter(parent_id=self.parent_id)
+        else:
+            day = timezone.localdate(self.published_at)
+            same_place = Post.objects.posts().filter(published_at__date=day)
+        taken = set(
+            same_place.filter(slug__startswith=slug)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        candidate, n = slug, 2
+        while candidate in taken:
+            candidate, n = f"{slug}-{n}", n + 1
+        return candidate
+
+    @property
+    def comments_feed_url(self):
+        return f"{self.get_absolute_url()}feed/"
+
+    @property
+    def trackback_url(self):
+        return f"{self.get_absolute_url()}trackback/"
+
+    def get_shortlink(self):
+        """/?p=ID (or ?page_id=): the WordPress ID for imported entries, else our own —
+        unless an imported entry already answers to our number, then the permalink."""
+        parameter = "page_id" if self.post_type == PostType.PAGE else "p"
+        if self.wp_id:
+            return f"/?{parameter}={self.wp_id}"
+        if Post.objects.filter(wp_id=self.pk).exists():
+            return self.get_absolute_url()
+        return f"/?{parameter}={self.pk}"
+
+    def password_unlocked(self, request):
+        """True when the post has no password or the reader entered it (a signed cookie)."""
+        if not self.password:
+            return True
+        return request.get_signed_cookie(
+            PASSWORD_COOKIE, default=None, salt=PASSWORD_COOKIE
+        ) == password_token(self.password)
+
+    @property
+    def is_published(self):
+        return (
+            self.status in (Status.PUBLISH, Status.FUTURE) and self.published_at <= timezone.now()
+        )
+
+    @property
+    def comments_open(self):
+        return self.comment_status == Discussion.OPEN and not self._closed_for_age()
+
+    @property
+    def pings_open(self):
+        return self.ping_status == Discussion.OPEN and not self._closed_for_age()
+
+    def _closed_for_age(self):
+        """WordPress's "automatically close comments on posts older than N days"."""
+        options = SiteOptions.get()
+        if not options.close_comments_for_old_posts:
+            return False
+        age = timezone.now() - self.published_at
+        return age.days >= options.close_comments_days_old
+
+
+class PageManager(models.Manager.from_queryset(PostQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().filter(post_type=PostType.PAGE)
+
+
+class Page(Post):
+    """Pages, as the admin lists them: the same table as posts."""
+
+    objects = PageManager()
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs):
+        self.post_type = PostType.PAGE
+        super().save(*args, **kwargs)
