@@ -330,7 +330,6 @@ class PostAdmin(EntryAdmin):
         "published_at",
     ]
     list_filter = ["status", "categories", "author", MonthFilter, "is_sticky"]
-    list_editable = []
     autocomplete_fields = ["featured_image", "categories", "tags"]
     actions = [*EntryAdmin.actions, "stick", "unstick"]
     fieldsets = [
