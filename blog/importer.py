@@ -13,9 +13,10 @@ from urllib.parse import unquote, urlsplit
 import django_comments
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
 from . import media as media_files
@@ -79,13 +80,20 @@ class Summary:
 
 class Importer:
     def __init__(
-        self, media_dir=None, default_author=None, old_permalinks="", progress=None, dry_run=False
+        self,
+        media_dir=None,
+        default_author=None,
+        old_permalinks="",
+        progress=None,
+        dry_run=False,
+        download_media=False,
     ):
         self.media_dir = Path(media_dir) if media_dir else None
         self.default_author = default_author
         self.old_permalinks = old_permalinks
         self.progress = progress or (lambda done: None)
         self.dry_run = dry_run
+        self.download_media = download_media
         self.summary = Summary()
         self.users = {}
         self.seen_items, self.seen_comments = set(), set()
@@ -289,16 +297,13 @@ class Importer:
         entry.title = item.title[:255]
         entry.caption = item.excerpt
         entry.alt_text = item.meta.get("_wp_attachment_image_alt", "")[:500]
-        local = self._local_copy(url)
-        if local is not None and created:
-            with open(local, "rb") as handle:
-                upload = File(handle, name=local.name)
-                upload.size = local.stat().st_size
-                try:
-                    media_files.store(entry, upload)
-                except Exception as error:  # a broken file is skipped, not fatal
-                    self.summary.skip("attachments", label, f"{local.name}: {error}")
-                    return None
+        upload = (self._local_copy(url) or self._download(url, label)) if created else None
+        if upload is not None:
+            try:
+                media_files.store(entry, upload)
+            except Exception as error:  # a broken file is skipped, not fatal
+                self.summary.skip("attachments", label, f"{upload.name}: {error}")
+                return None
         elif created:
             entry.remote_url = url[:500]
             entry.mime_type = media_files.mime_type_for(url)
@@ -310,7 +315,7 @@ class Importer:
 
     def _local_copy(self, url):
         """The file under --media-dir for an attachment URL (…/wp-content/uploads/2011/07/x.jpg
-        → MEDIA_DIR/2011/07/x.jpg), or None."""
+        → MEDIA_DIR/2011/07/x.jpg), read into memory, or None."""
         if not self.media_dir or not url:
             return None
         path = urlsplit(url).path
@@ -318,7 +323,26 @@ class Importer:
         candidate = (self.media_dir / relative).resolve()
         if self.media_dir.resolve() not in candidate.parents or not candidate.is_file():
             return None
-        return candidate
+        return ContentFile(candidate.read_bytes(), name=candidate.name)
+
+    def _download(self, url, label):
+        """With --download-media only, and only through the safe fetcher (INKWELL_FETCHER):
+        the file, or None with the reason listed (the attachment then stays remote)."""
+        if not self.download_media or not url:
+            return None
+        fetch = import_string(settings.INKWELL_FETCHER)
+        limit = settings.INKWELL_MAX_UPLOAD_BYTES
+        try:
+            response = fetch(url, max_redirects=3, max_bytes=limit + 1)
+        except Exception as error:  # refused or unreachable: keep the remote address
+            self.summary.skipped.append(f"{label}: not downloaded ({error}); kept as {url}")
+            return None
+        if response.status != 200 or len(response.body) > limit:
+            reason = f"HTTP {response.status}" if response.status != 200 else "too large"
+            self.summary.skipped.append(f"{label}: not downloaded ({reason}); kept as {url}")
+            return None
+        name = unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "attachment"
+        return ContentFile(response.body, name=name)
 
     def _comments(self, post, item, label):
         """The item's comments with their threading: parents before children, every level

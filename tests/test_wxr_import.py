@@ -440,3 +440,52 @@ def test_admin_import_of_a_broken_file_fails_with_the_reason(
     job = ImportJob.objects.get()
     assert job.state == "failed" and "not well-formed XML at line" in job.error
     assert not Post.objects.exists()
+
+
+def export_with_attachment(url):
+    return WXR_10.replace(
+        "</channel>",
+        f"""<item><title>harbour</title><wp:post_id>8</wp:post_id>
+<wp:post_type>attachment</wp:post_type><wp:status>inherit</wp:status>
+<wp:post_parent>7</wp:post_parent><wp:attachment_url>{url}</wp:attachment_url></item></channel>""",
+    )
+
+
+def test_attachments_stay_remote_unless_downloading_is_asked(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from tests.loopback import Site
+
+    settings.INKWELL_FETCH_ALLOW_LOOPBACK = True
+    site = Site()
+    try:
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (640, 480), (5, 60, 90)).save(buffer, "JPEG")
+        site.page(
+            "/wp-content/uploads/2012/01/harbour.jpg", buffer.getvalue(), content_type="image/jpeg"
+        )
+        url = site.url + "/wp-content/uploads/2012/01/harbour.jpg"
+        run_import(export_with_attachment(url))
+        assert Media.objects.get(wp_id=8).remote_url == url and site.requests == []
+        Media.objects.all().delete()
+        run_import(export_with_attachment(url), download_media=True)
+        item = Media.objects.get(wp_id=8)
+        assert item.file and not item.remote_url and item.width == 640 and "medium" in item.sizes
+    finally:
+        site.close()
+
+
+def test_downloads_go_only_through_the_safe_fetcher(db, settings, monkeypatch):
+    import socket
+
+    from comments import fetch
+
+    monkeypatch.setattr(fetch, "resolve", lambda host, port: ["10.0.0.9"])
+    monkeypatch.setattr(
+        socket, "create_connection", lambda *a, **k: pytest.fail("no connection may be attempted")
+    )
+    url = "http://intranet.example/wp-content/uploads/secret.jpg"
+    summary = run_import(export_with_attachment(url), download_media=True)
+    assert Media.objects.get(wp_id=8).remote_url == url
+    assert any("not downloaded (refused address 10.0.0.9)" in line for line in summary.skipped)

@@ -19,6 +19,12 @@ class Command(BaseCommand):
             help="the old site's permalink structure, e.g. '/%%postname%%/'",
         )
         parser.add_argument("--dry-run", action="store_true", help="read and check, write nothing")
+        parser.add_argument(
+            "--download-media",
+            action="store_true",
+            help="fetch attachments not found in --media-dir through the safe fetcher (public "
+            "addresses only); without it they stay at their old addresses",
+        )
 
     def handle(self, *args, **options):
         def progress(done):
@@ -32,6 +38,7 @@ class Command(BaseCommand):
             old_permalinks=options["old_permalinks"],
             progress=progress,
             dry_run=options["dry_run"],
+            download_media=options["download_media"],
         )
         try:
             summary = importer.run(options["file"])
