@@ -14,7 +14,7 @@ from .models import Category, Post, SiteOptions, Tag
 
 
 class PostListView(ListView):
-    """Lists of posts, ten a page at /page/N/, rendered through the theme's hierarchy."""
+    """Lists of posts, a Reading-setting number a page at /page/N/, in the theme's hierarchy."""
 
     context_object_name = "posts"
     heading = ""
@@ -50,7 +50,7 @@ class PostListView(ListView):
 
 
 class PostIndex(PostListView):
-    """The home page: sticky posts first on page 1, on top of the ten newest."""
+    """The home page: sticky posts first on page 1, on top of a page of the newest."""
 
     def get_queryset(self):
         return super().get_queryset().filter(is_sticky=False)
