@@ -12,6 +12,8 @@ def pytest_configure(config):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # Live-server threads must not keep PostgreSQL connections open past the test database.
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
     settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise looks there at start
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Task modules were imported (and the backend built) while Django set up: start afresh.
