@@ -77,7 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.origin.RequestOriginMiddleware",
-    "blog.middleware.SiteTimezoneMiddleware",
+    "blog.middleware.SiteOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -226,3 +226,24 @@ def test_healthz_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.content.startswith(b"ok")
+
+
+def test_site_options_are_read_from_the_cache_once_a_request(client, monkeypatch):
+    from blog.models import SiteOptions, options
+
+    post = PostFactory()
+    reads = []
+    real_get = options.cache.get
+
+    def counting_get(key, *args, **kwargs):
+        if key == SiteOptions.CACHE_KEY:
+            reads.append(key)
+        return real_get(key, *args, **kwargs)
+
+    monkeypatch.setattr(options.cache, "get", counting_get)
+    client.get(post.get_absolute_url())
+    assert len(reads) == 1
+    site = SiteOptions.get()
+    site.title = "Renamed"
+    site.save()
+    assert "Renamed" in client.get(post.get_absolute_url()).content.decode()

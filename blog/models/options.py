@@ -1,6 +1,8 @@
 """The site's options: one row, edited in the admin under Settings."""
 
 import zoneinfo
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -9,6 +11,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from .choices import Discussion
+
+_request_memo = ContextVar("site_options_memo", default=None)  # a dict during a request
 
 WIDGETS = [
     "search",
@@ -209,6 +213,9 @@ class SiteOptions(models.Model):
         self.pk = 1
         super().save(*args, **kwargs)
         cache.delete(self.CACHE_KEY)
+        memo = _request_memo.get()
+        if memo is not None:
+            memo.pop("options", None)
 
     @property
     def tzinfo(self):
@@ -223,11 +230,27 @@ class SiteOptions(models.Model):
 
     @classmethod
     def get(cls):
+        """The options: once a request from the cache (a Redis round trip with REDIS_URL),
+        then from the request's memo (see `remembered_for_the_request`)."""
+        memo = _request_memo.get()
+        if memo is not None and "options" in memo:
+            return memo["options"]
         options = cache.get(cls.CACHE_KEY)
         if options is None:
             options, _ = cls.objects.get_or_create(pk=1)
             cache.set(cls.CACHE_KEY, options, 300)
+        if memo is not None:
+            memo["options"] = options
         return options
+
+    @staticmethod
+    @contextmanager
+    def remembered_for_the_request():
+        token = _request_memo.set({})
+        try:
+            yield
+        finally:
+            _request_memo.reset(token)
 
     @property
     def comment_depth(self):
