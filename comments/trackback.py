@@ -5,14 +5,13 @@ import datetime
 import re
 from urllib.parse import parse_qsl
 
-from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 
 from blog.models import Post
 
-from . import moderation, pings, ratelimit
+from . import moderation, pings
 from .models import Kind
 
 
@@ -63,16 +62,9 @@ def receive(request, year, month, day, slug):
         raise Http404 from error
     if request.method != "POST":
         return _answer("I really need an ID for this to work.", status=405)
-    if not ratelimit.allow(
-        "ping", request.META.get("REMOTE_ADDR"), settings.INKWELL_PING_RATE_LIMIT
-    ):
-        return _answer("Too many trackbacks from this address; try again later.", status=429)
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > settings.INKWELL_PING_MAX_BODY:
-        return _answer("The trackback is too large.", status=413)
+    if refused := pings.refusal(request):
+        status, reason = refused
+        return _answer(f"Sorry, {reason}.", status=status)
     try:
         fields = _fields(request)
     except LookupError:

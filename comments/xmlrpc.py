@@ -15,7 +15,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import pingback, ratelimit
+from . import pingback, pings
 
 logger = logging.getLogger(__name__)
 
@@ -74,16 +74,9 @@ def endpoint(request):
         )
         response["Allow"] = "POST"
         return response
-    if not ratelimit.allow(
-        "ping", request.META.get("REMOTE_ADDR"), settings.INKWELL_PING_RATE_LIMIT
-    ):
-        return HttpResponse("Too many requests.", content_type="text/plain", status=429)
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > settings.INKWELL_PING_MAX_BODY:
-        return HttpResponse("Request body too large.", content_type="text/plain", status=413)
+    if refused := pings.refusal(request):
+        status, reason = refused
+        return HttpResponse(f"{reason.capitalize()}.", content_type="text/plain", status=status)
     body = request.read(settings.INKWELL_PING_MAX_BODY + 1)
     if len(body) > settings.INKWELL_PING_MAX_BODY:
         return HttpResponse("Request body too large.", content_type="text/plain", status=413)
