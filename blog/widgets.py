@@ -3,7 +3,7 @@
 import django_comments
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import BigIntegerField, CharField, Count, OuterRef, Q, Subquery
+from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, TruncMonth
 
 from .models import Category, Post, PostViews, Tag
@@ -48,9 +48,7 @@ def recent_comments(limit=5):
             is_public=True,
             is_removed=False,
             content_type=ContentType.objects.get_for_model(Post),
-            object_pk__in=Post.objects.published()
-            .annotate(pk_text=Cast("pk", CharField()))
-            .values("pk_text"),
+            object_pk__in=Post.objects.published().as_comment_keys(),
         )
         .annotate(
             post_title=Subquery(post.values("title")[:1]),

@@ -3,8 +3,6 @@
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import CharField
-from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -29,14 +27,12 @@ class SiteCommentsFeed(SiteFeed):
         return SiteOptions.get().tagline
 
     def items(self):
-        published = (
-            Post.objects.published().filter(password="").annotate(pk_text=Cast("pk", CharField()))
-        )
+        published = Post.objects.published().filter(password="")
         return (
             Comment.objects.filter(
                 state=State.APPROVED,
                 content_type=ContentType.objects.get_for_model(Post),
-                object_pk__in=published.values("pk_text"),
+                object_pk__in=published.as_comment_keys(),
             )
             .prefetch_related("content_object")
             .order_by("-submit_date")[:FEED_ITEMS]

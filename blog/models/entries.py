@@ -5,7 +5,8 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -44,6 +45,10 @@ class PostQuerySet(models.QuerySet):
 
     def posts(self):
         return self.filter(post_type=PostType.POST)
+
+    def as_comment_keys(self):
+        """These entries' keys as comments store them (object_pk is text), for `__in`."""
+        return self.annotate(pk_text=Cast("pk", CharField())).values("pk_text")
 
     def pages(self):
         return self.filter(post_type=PostType.PAGE)
