@@ -15,10 +15,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
-from . import hits, themes
+from . import themes
 from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
 from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, password_token
+from .stats import counter
 
 POSTS_PAGE_PAGING_RE = re.compile(r"^(.+)/page/(\d+)/$")
 PASSWORD_COOKIE_AGE = 10 * 24 * 3600  # WordPress keeps the post password for ten days
@@ -108,9 +109,9 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
         raise Http404
     unlocked = entry.password_unlocked(request)
     if count_view and entry.is_published:
-        views = hits.record_view(entry, request)
+        views = counter.record_view(entry, request)
     else:
-        views = hits.current_views(entry)
+        views = counter.current_views(entry)
     headers = {}
     if entry.pings_open and entry.is_published:
         headers["X-Pingback"] = request.build_absolute_uri(reverse("xmlrpc"))

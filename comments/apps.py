@@ -10,6 +10,7 @@ class CommentsConfig(AppConfig):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save
 
         from . import signals  # noqa: F401
+        from .pings import pingback  # noqa: F401  (registers its XML-RPC methods)
 
         # django-comments-xtd copies a parent's visibility onto all its replies when the parent
         # is saved, so approving a parent would publish held or spam replies with it. Each

@@ -1,4 +1,7 @@
-"""Discussion changes that content caches must hear about."""
+"""Discussion changes that content caches must hear about, and outgoing pings on publish."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
@@ -9,7 +12,19 @@ from blog import widgets
 from blog.models import Discussion, Post, Status
 
 from .models import Comment
-from .pingback import send_pingbacks
+from .pings.pingback import send_pingbacks
+
+_pings_paused = ContextVar("pings_paused", default=False)
+
+
+@contextmanager
+def no_outgoing_pings():
+    """Saves inside this block queue no pingbacks (an import restores, it does not publish)."""
+    token = _pings_paused.set(True)
+    try:
+        yield
+    finally:
+        _pings_paused.reset(token)
 
 
 @receiver([post_save, post_delete], sender=Comment)
@@ -25,7 +40,7 @@ def queue_pingbacks(sender, instance, raw, **kwargs):
     A scheduled post's pings wait for its date where the task backend can defer.
     """
     post = instance
-    if raw or getattr(post, "_importing", False):
+    if raw or _pings_paused.get():
         return
     if post.status not in (Status.PUBLISH, Status.FUTURE):
         return

@@ -2,7 +2,8 @@ from django.urls import path
 
 from blog import converters  # noqa: F401  (registers yyyy, mm, dd and wpslug)
 
-from . import feeds, trackback, views, xmlrpc
+from . import feeds, views
+from .pings import trackback, xmlrpc
 
 urlpatterns = [
     path("comments/post/", views.post_comment, name="comment-post"),

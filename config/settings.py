@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "blog",
     "comments",
+    "wordpress",
 ]
 
 MIDDLEWARE = [
@@ -208,12 +209,10 @@ INKWELL_SITE_URL = os.environ.get("INKWELL_SITE_URL", "http://127.0.0.1:8000")
 # Comment forms posted sooner than this after the page was served are refused (bots).
 INKWELL_COMMENT_MIN_SECONDS = int(os.environ.get("INKWELL_COMMENT_MIN_SECONDS", "3"))
 
-# The safe fetcher (comments/fetch.py): pingback verification and discovery.
+# The safe fetcher (comments/pings/fetch.py): pingback verification and discovery.
 INKWELL_FETCH_ALLOW_LOOPBACK = env_bool("INKWELL_FETCH_ALLOW_LOOPBACK", False)
 INKWELL_FETCH_PORTS = [int(p) for p in env_list("INKWELL_FETCH_PORTS", "80,443,8080")]
 INKWELL_FETCH_TIMEOUT = float(os.environ.get("INKWELL_FETCH_TIMEOUT", "5"))
-# The one way Inkwell fetches a URL it was given; content code reaches it through this name.
-INKWELL_FETCHER = "comments.fetch.fetch"
 # Pingbacks and trackbacks.
 INKWELL_XMLRPC_ENABLED = env_bool("INKWELL_XMLRPC_ENABLED", True)
 INKWELL_PINGBACK_DETAILED_FAULTS = env_bool("INKWELL_PINGBACK_DETAILED_FAULTS", False)

@@ -22,5 +22,5 @@ if settings.INKWELL_SERVE_MEDIA:
 # Pages answer at their own paths (/about/, /about/team/): last, so every other URL wins.
 urlpatterns.append(re_path(r"^(?P<path>(?:[^/]+/)+)$", blog_views.page_detail, name="page"))
 
-handler404 = "blog.errors.page_not_found"
+handler404 = "wordpress.redirects.page_not_found"
 handler500 = "blog.errors.server_error"

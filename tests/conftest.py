@@ -24,12 +24,12 @@ def pytest_configure(config):
 def fresh_cache():
     from django.core.cache import cache
 
-    from blog import stats
+    from blog.stats import daily
 
     cache.clear()
     yield
     cache.clear()
-    stats.discard_pending()  # a test's unwritten daily views die with its database
+    daily.discard_pending()  # a test's unwritten daily views die with its database
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ from django.test import Client
 from django.utils import timezone
 from reversion.models import Version
 
-from blog import stats
 from blog.models import Post, SiteOptions, Status, Tag
+from blog.stats import daily
 from tests.admin_forms import admin_form
 from tests.factories import CategoryFactory, PostFactory
 from tests.roles import user_with_role
@@ -257,8 +257,8 @@ def test_stats_chart_matches_the_counted_views(client, admin_client):
     post = PostFactory()
     for _ in range(7):
         client.get(post.get_absolute_url(), headers={"User-Agent": "Mozilla/5.0 Firefox"})
-    stats.flush()
-    assert stats.last_days(post)[-1] == (timezone.localdate(), 7)
+    daily.flush()
+    assert daily.last_days(post)[-1] == (timezone.localdate(), 7)
     html = admin_client.get(change_url(post)).content.decode()
     assert 'data-total="7"' in html
-    assert stats.most_viewed() == [(post, 7)]
+    assert daily.most_viewed() == [(post, 7)]

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from comments import fetch
+from comments.pings import fetch
 from tests.loopback import Site, never_answers
 
 REFUSED = [

@@ -113,7 +113,7 @@ def test_nothing_is_pinged_inside_the_request_or_on_rollback(
 def test_private_addresses_are_never_pinged(
     settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from comments import fetch
+    from comments.pings import fetch
 
     monkeypatch.setattr(fetch, "resolve", lambda host, port: ["10.0.0.8"])
     monkeypatch.setattr(

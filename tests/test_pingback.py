@@ -273,7 +273,7 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 
 @pytest.mark.parametrize("body", [BILLION_LAUGHS, EXTERNAL_ENTITY])
 def test_xml_bombs_and_external_entities_are_refused_with_bounded_memory(body):
-    from comments.xmlrpc import loads
+    from comments.pings.xmlrpc import loads
 
     tracemalloc.start()
     with pytest.raises(Exception) as refused:

@@ -10,12 +10,12 @@ import django_comments
 import pytest
 from django.core.management import CommandError, call_command
 
-from blog import wxr
-from blog.exporter import Exporter
-from blog.importer import Importer
 from blog.models import Category, Media, Post, PostViews, Tag
 from tests.factories import PostFactory, UserFactory
 from tests.shared_data import shared_file
+from wordpress import wxr
+from wordpress.exporter import Exporter
+from wordpress.importer import Importer
 
 pytestmark = pytest.mark.django_db
 
@@ -479,7 +479,7 @@ def test_attachments_stay_remote_unless_downloading_is_asked(db, settings, tmp_p
 def test_downloads_go_only_through_the_safe_fetcher(db, settings, monkeypatch):
     import socket
 
-    from comments import fetch
+    from comments.pings import fetch
 
     monkeypatch.setattr(fetch, "resolve", lambda host, port: ["10.0.0.9"])
     monkeypatch.setattr(

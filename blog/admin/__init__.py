@@ -3,7 +3,7 @@ Settings (Comments come from the comments app)."""
 
 from django.contrib import admin
 
-from . import entries, imports, media, settings, taxonomy  # noqa: F401  (each registers one)
+from . import entries, media, settings, taxonomy  # noqa: F401  (each registers one)
 
 admin.site.site_header = "Inkwell"
 admin.site.site_title = "Inkwell admin"

@@ -19,9 +19,10 @@ from django.utils.text import slugify
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .. import charts, stats, themes
+from .. import themes
 from ..forms import EntryForm
 from ..models import Page, Post, PostType, Status
+from ..stats import charts, daily
 from ..views import render_entry
 
 
@@ -176,8 +177,8 @@ class EntryAdmin(VersionAdmin):
     def views_chart(self, entry):
         if not entry.pk:
             return "\u2014"
-        stats.flush()
-        return charts.bar_chart(stats.last_days(entry), entry.display_title)
+        daily.flush()
+        return charts.bar_chart(daily.last_days(entry), entry.display_title)
 
     # --- actions -------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 One module an idea; everything is importable from `blog.models`, as migrations expect."""
 
+from ..stats.models import PostViewDay, PostViews
 from .choices import Discussion, PostType, Status
 from .entries import (
     PASSWORD_COOKIE,
@@ -17,7 +18,6 @@ from .import_jobs import ImportJob
 from .library import Media, media_upload_path
 from .options import WIDGETS, SiteOptions, validate_timezone, validate_widget_list
 from .taxonomy import Category, Tag
-from .viewcounts import PostViewDay, PostViews
 
 __all__ = [
     "PASSWORD_COOKIE",

@@ -3,8 +3,8 @@
 import django_comments
 from django import template
 
-from .. import charts, stats
 from ..models import Post, Status
+from ..stats import charts, daily
 
 register = template.Library()
 
@@ -15,8 +15,8 @@ def dashboard(request):
     entries = Post.objects.all()
     if not request.user.has_perm("blog.edit_others_posts"):
         entries = entries.filter(author=request.user)
-    stats.flush()
-    most_viewed = stats.most_viewed()
+    daily.flush()
+    most_viewed = daily.most_viewed()
     return {
         "posts": Post.objects.published().posts().count(),
         "pages": Post.objects.published().pages().count(),
@@ -31,5 +31,5 @@ def dashboard(request):
         "recent_posts": Post.objects.published().posts()[:5],
         "recent_comments": Comment.objects.order_by("-submit_date")[:5],
         "most_viewed": most_viewed,
-        "chart": charts.bar_chart(stats.last_days(), "All posts"),
+        "chart": charts.bar_chart(daily.last_days(), "All posts"),
     }

@@ -85,7 +85,7 @@ def child(path, database):
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from blog.importer import Importer
+    from wordpress.importer import Importer
 
     call_command("migrate", verbosity=0)
     get_user_model().objects.create_superuser("bench", "b@example.com", "x")

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from blog.models import Post
 
-from . import moderation, notifications, ratelimit
-from .models import Comment, State
+from .. import moderation, notifications
+from ..models import Comment, State
 
 
 def already_pinged(post, kind, url):
@@ -42,19 +42,3 @@ def record(post, request, kind, name, url, text):
         comment.save()
         notifications.after_commit(comment)
     return comment
-
-
-def refusal(request):
-    """Why a pingback or trackback request is turned away before it is read: (status, reason)
-    for a sender over the per-IP rate limit or a declared body over the cap, else None."""
-    if not ratelimit.allow(
-        "ping", request.META.get("REMOTE_ADDR"), settings.INKWELL_PING_RATE_LIMIT
-    ):
-        return 429, "too many requests from this address"
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > settings.INKWELL_PING_MAX_BODY:
-        return 413, "request body too large"
-    return None

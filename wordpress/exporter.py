@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.feedgenerator import rfc2822_date
 
-from .models import Category, Media, Post, SiteOptions, Tag
+from blog.models import Category, Media, Post, SiteOptions, Tag
 
 WP = "http://wordpress.org/export/1.2/"
 HEADER = (

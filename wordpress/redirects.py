@@ -4,7 +4,20 @@
 import re
 from urllib.parse import unquote
 
-from .models import Post, SiteOptions
+from django.http import HttpResponsePermanentRedirect
+
+from blog import errors
+from blog.models import Post, SiteOptions
+
+
+def page_not_found(request, exception=None):
+    """The 404 handler: an old address of the site moved here redirects, else the theme's 404."""
+    if "//" in request.path:  # old exports carry links like https://site//greek/
+        return HttpResponsePermanentRedirect(re.sub("/{2,}", "/", request.get_full_path()))
+    if target := old_permalink_target(request.path):
+        return HttpResponsePermanentRedirect(target)
+    return errors.page_not_found(request, exception)
+
 
 TAGS = {
     "%year%": r"(?P<year>\d{4})",

@@ -1,9 +1,5 @@
-"""The XML-RPC endpoint at /xmlrpc.php: Pingback 1.0, parsed with defusedxml.
-
-Like WordPress since 3.5.1, every pingback fault but 48 ("already registered") goes out as
-fault 0 with no message, so the endpoint tells a prober nothing about the network behind it;
-INKWELL_PINGBACK_DETAILED_FAULTS=1 turns the specific codes on.
-"""
+"""The XML-RPC endpoint at /xmlrpc.php, parsed with defusedxml: a dispatcher that apps
+register their methods with (`comments.pings.pingback` adds Pingback 1.0)."""
 
 import logging
 import xmlrpc.client
@@ -15,7 +11,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from . import pingback, pings
+from . import guard
 
 logger = logging.getLogger(__name__)
 
@@ -31,23 +27,25 @@ def loads(data):
     return target.close(), target.getmethodname()
 
 
+METHODS = {}
+
+
+def method(name, arity):
+    """Register `function(request, *params)` as XML-RPC method `name`, taking `arity` strings.
+
+    Apps add their methods at startup (from their AppConfig.ready); a method answers a fault
+    by raising xmlrpc.client.Fault."""
+
+    def register(function):
+        METHODS[name] = (function, arity)
+        return function
+
+    return register
+
+
+@method("system.listMethods", 0)
 def _list_methods(request):
     return sorted(METHODS)
-
-
-def _ping(request, source, target):
-    return pingback.receive(source, target, request)
-
-
-def _get_pingbacks(request, url):
-    return pingback.pingbacks_of(url, request)
-
-
-METHODS = {
-    "system.listMethods": (_list_methods, 0),
-    "pingback.ping": (_ping, 2),
-    "pingback.extensions.getPingbacks": (_get_pingbacks, 1),
-}
 
 
 def _respond(value):
@@ -56,12 +54,6 @@ def _respond(value):
     else:
         body = xmlrpc.client.dumps((value,), methodresponse=True)
     return HttpResponse(body, content_type="text/xml; charset=utf-8")
-
-
-def _public_fault(error):
-    if settings.INKWELL_PINGBACK_DETAILED_FAULTS or error.code == pingback.ALREADY_REGISTERED:
-        return xmlrpc.client.Fault(error.code, error.message)
-    return xmlrpc.client.Fault(0, "")
 
 
 @csrf_exempt
@@ -74,7 +66,7 @@ def endpoint(request):
         )
         response["Allow"] = "POST"
         return response
-    if refused := pings.refusal(request):
+    if refused := guard.refusal(request):
         status, reason = refused
         return HttpResponse(f"{reason.capitalize()}.", content_type="text/plain", status=status)
     body = request.read(settings.INKWELL_PING_MAX_BODY + 1)
@@ -104,6 +96,5 @@ def endpoint(request):
         return _respond(xmlrpc.client.Fault(BAD_PARAMS, "server error. invalid method parameters"))
     try:
         return _respond(function(request, *params))
-    except pingback.PingbackError as error:
-        logger.info("pingback refused (%s): %s", error.code, error.message)
-        return _respond(_public_fault(error))
+    except xmlrpc.client.Fault as fault:
+        return _respond(fault)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.db import connection
 
-from . import stats
+from . import daily
 from .models import PostViews
 
 
@@ -34,7 +34,7 @@ def record_view(post, request):
     if row is None:  # a post saved without signals (a raw fixture load)
         PostViews.objects.get_or_create(post=post)
         return record_view(post, request)
-    stats.record(post.pk)
+    daily.record(post.pk)
     return row[0]
 
 

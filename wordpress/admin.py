@@ -4,9 +4,10 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
-from .. import imports
-from ..importer import KINDS
-from ..models import ImportJob
+from blog.models import ImportJob
+
+from . import jobs
+from .importer import KINDS
 
 
 class ImportForm(forms.ModelForm):
@@ -37,7 +38,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "created_at",
         "finished_at",
     ]
-    change_form_template = "admin/blog/importjob/change_form.html"
+    change_form_template = "admin/wordpress/importjob_change_form.html"
 
     def get_fields(self, request, obj=None):
         return ["file"] if obj is None else self.readonly_fields
@@ -48,11 +49,11 @@ class ImportJobAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        imports.queue(obj)
+        jobs.queue(obj)
 
     @admin.display(description="Items read")
     def progress(self, job):
-        return imports.read_progress(job)
+        return jobs.read_progress(job)
 
     @admin.display(description="Summary")
     def summary_table(self, job):

@@ -11,8 +11,9 @@ from django.views.decorators.csrf import csrf_exempt
 
 from blog.models import Post
 
-from . import moderation, pings
-from .models import Kind
+from .. import moderation
+from ..models import Kind
+from . import guard, store
 
 
 def _answer(error=None, status=200):
@@ -62,7 +63,7 @@ def receive(request, year, month, day, slug):
         raise Http404 from error
     if request.method != "POST":
         return _answer("I really need an ID for this to work.", status=405)
-    if refused := pings.refusal(request):
+    if refused := guard.refusal(request):
         status, reason = refused
         return _answer(f"Sorry, {reason}.", status=status)
     try:
@@ -78,11 +79,11 @@ def receive(request, year, month, day, slug):
     title = _cut(fields.get("title", "") or url, 250)
     excerpt = _cut(fields.get("excerpt", ""), 252)
     blog_name = _cut(fields.get("blog_name", "") or title, 245)
-    if pings.already_pinged(post, Kind.TRACKBACK, url):
+    if store.already_pinged(post, Kind.TRACKBACK, url):
         return _answer("We already have a ping from that URL for this post.", status=409)
     text = f"<strong>{escape(title)}</strong>\n\n{escape(excerpt)}"
     try:
-        pings.record(post, request, Kind.TRACKBACK, blog_name, url, text)
+        store.record(post, request, Kind.TRACKBACK, blog_name, url, text)
     except moderation.Rejected as rejected:
         return _answer(rejected.message, status=rejected.status)
     return _answer()

@@ -9,8 +9,9 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from blog.models import ImportJob
+
 from .importer import Importer
-from .models import ImportJob
 from .wxr import WXRError
 
 

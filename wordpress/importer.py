@@ -16,12 +16,10 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 
-from . import media as media_files
-from . import wxr
-from .models import (
+from blog import media as media_files
+from blog.models import (
     Category,
     Discussion,
     Media,
@@ -32,6 +30,10 @@ from .models import (
     Status,
     Tag,
 )
+from comments.pings import fetch
+from comments.signals import no_outgoing_pings
+
+from . import wxr
 
 STATUSES = {"publish", "future", "draft", "pending", "private", "trash"}
 COMMENT_STATES = {
@@ -104,18 +106,16 @@ class Importer:
         self.tz = SiteOptions.get().tzinfo
 
     def run(self, source):
-        try:
-            with transaction.atomic():
-                self._read(source)
-                self._link_later_references()
-                if self.old_permalinks:
-                    options = SiteOptions.get()
-                    options.old_permalink_structure = self.old_permalinks
-                    options.save()
-                if self.dry_run:
-                    transaction.set_rollback(True)
-        except wxr.WXRError:
-            raise
+        # Restored entries are not news: an import sends no pingbacks.
+        with no_outgoing_pings(), transaction.atomic():
+            self._read(source)
+            self._link_later_references()
+            if self.old_permalinks:
+                options = SiteOptions.get()
+                options.old_permalink_structure = self.old_permalinks
+                options.save()
+            if self.dry_run:
+                transaction.set_rollback(True)
         return self.summary
 
     # --- reading ---------------------------------------------------------------------------
@@ -266,7 +266,6 @@ class Importer:
         post.legacy_path = legacy_path(item.link)
         if old_slug := item.meta.get("_wp_old_slug", "").strip():
             post.old_slugs = f"/{unquote(old_slug)}/"
-        post._importing = True  # an import sends no pingbacks
         if post.status == Status.TRASH:
             post.trashed_at = post.trashed_at or timezone.now()
         post.save()
@@ -326,14 +325,13 @@ class Importer:
         return ContentFile(candidate.read_bytes(), name=candidate.name)
 
     def _download(self, url, label):
-        """With --download-media only, and only through the safe fetcher (INKWELL_FETCHER):
+        """With --download-media only, and only through the safe fetcher:
         the file, or None with the reason listed (the attachment then stays remote)."""
         if not self.download_media or not url:
             return None
-        fetch = import_string(settings.INKWELL_FETCHER)
         limit = settings.INKWELL_MAX_UPLOAD_BYTES
         try:
-            response = fetch(url, max_redirects=3, max_bytes=limit + 1)
+            response = fetch.fetch(url, max_redirects=3, max_bytes=limit + 1)
         except Exception as error:  # refused or unreachable: keep the remote address
             self.summary.skipped.append(f"{label}: not downloaded ({error}); kept as {url}")
             return None

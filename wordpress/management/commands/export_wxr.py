@@ -3,7 +3,7 @@ import sys
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from blog.exporter import Exporter
+from wordpress.exporter import Exporter
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 """Views per post per day, for the stats charts: counted in memory and written in batches
 (every 30 s or 200 views, and at exit), so the post page pays no extra write per view.
 
-The exact total lives in PostViews (blog/hits.py); a crash loses at most one unwritten batch
-of the daily breakdown, never a view from the total.
+The exact total lives in PostViews (blog/stats/counter.py); a crash loses at most one
+unwritten batch of the daily breakdown, never a view from the total.
 """
 
 import atexit
@@ -15,7 +15,7 @@ from collections import Counter
 from django.db import connection
 from django.utils import timezone
 
-from .models import Post, PostViewDay
+from blog.models import Post, PostViewDay
 
 logger = logging.getLogger(__name__)
 

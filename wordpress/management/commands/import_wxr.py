@@ -2,8 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from blog.importer import Importer
-from blog.wxr import WXRError
+from wordpress.importer import Importer
+from wordpress.wxr import WXRError
 
 
 class Command(BaseCommand):

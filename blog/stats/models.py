@@ -2,7 +2,7 @@
 
 from django.db import models
 
-from .entries import Post
+from blog.models.entries import Post
 
 
 class PostViews(models.Model):

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class WordPressConfig(AppConfig):
+    """What exists only to be compatible with WordPress: its export format (WXR) in and out,
+    import jobs, the old site's links, and WordPress's APIs."""
+
+    name = "wordpress"
+    verbose_name = "WordPress"
