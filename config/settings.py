@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.origin.RequestOriginMiddleware",
     "blog.middleware.SiteOptionsMiddleware",
+    "wordpress.middleware.RestDiscoveryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

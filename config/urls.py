@@ -12,6 +12,7 @@ urlpatterns = [
     re_path(r"^wp-admin(?:/.*)?$", RedirectView.as_view(url="/admin/", permanent=True)),
     path("wp-login.php", RedirectView.as_view(url="/admin/login/", permanent=True)),
     path("healthz", blog_views.healthz, name="healthz"),
+    path("", include("wordpress.urls")),
     path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]
