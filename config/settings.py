@@ -140,6 +140,12 @@ TASKS = {
     }
 }
 
+# Application passwords are accepted by the APIs only (wordpress/auth.py), never by the login.
+AUTHENTICATION_BACKENDS = [
+    "wordpress.auth.ApplicationPasswordBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

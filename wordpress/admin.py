@@ -1,13 +1,15 @@
-"""Tools → Import from WordPress: upload an export, the worker imports it, this page follows."""
+"""The WordPress tools in the admin: Tools → Import from WordPress (upload an export, the worker
+imports it, this page follows) and each user's Application Passwords."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
 from blog.models import ImportJob
 
 from . import jobs
 from .importer import KINDS
+from .models import ApplicationPassword
 
 
 class ImportForm(forms.ModelForm):
@@ -80,3 +82,49 @@ class ImportJobAdmin(admin.ModelAdmin):
             rows,
             notes,
         )
+
+
+@admin.register(ApplicationPassword)
+class ApplicationPasswordAdmin(admin.ModelAdmin):
+    """Users → Application Passwords: each user makes and revokes their own; the password is
+    shown once, when it is made."""
+
+    list_display = ["name", "created_at", "last_used_at", "last_ip"]
+    fields = ["name"]
+
+    def _own(self, request, obj):
+        return obj is None or obj.user_id == request.user.pk or request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and self._own(request, obj)
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request) and self._own(request, obj)
+
+    def get_queryset(self, request):
+        mine = super().get_queryset(request)
+        return mine if request.user.is_superuser else mine.filter(user=request.user)
+
+    def save_model(self, request, obj, form, change):
+        record, plain = ApplicationPassword.create_for(request.user, obj.name)
+        obj.pk, obj.user, obj.password = record.pk, record.user, record.password
+        messages.success(
+            request,
+            format_html(
+                "Your new password for {}: <code>{}</code> — copy it now, it is not shown again.",
+                record.name,
+                plain,
+            ),
+        )
+
+    def log_addition(self, request, obj, message):
+        pass  # the record was made by create_for; nothing further to log about the secret

@@ -7,3 +7,6 @@ class WordPressConfig(AppConfig):
 
     name = "wordpress"
     verbose_name = "WordPress"
+
+    def ready(self):
+        from . import xmlrpc  # noqa: F401  (registers wp.*, metaWeblog.*, blogger.*, mt.*)

@@ -63,6 +63,7 @@ class SiteOptionsAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        ("Writing from apps", {"fields": ["xmlrpc_account_passwords"]}),
     ]
 
     def changelist_view(self, request, extra_context=None):

@@ -102,6 +102,12 @@ class SiteOptions(models.Model):
         limit_choices_to={"post_type": "page"},
         verbose_name="homepage",
     )
+    xmlrpc_account_passwords = models.BooleanField(
+        "account passwords over XML-RPC",
+        default=True,
+        help_text="Let desktop editors and scripts sign in to XML-RPC with an account's own "
+        "password, as WordPress does. Off: only application passwords are accepted.",
+    )
     old_permalink_structure = models.CharField(
         max_length=200,
         blank=True,

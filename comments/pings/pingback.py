@@ -311,7 +311,7 @@ def _public_fault(error):
     return xmlrpc.client.Fault(0, "")
 
 
-@method("pingback.ping", 2)
+@method("pingback.ping", 2, ping=True)
 def _ping_method(request, source, target):
     try:
         return receive(source, target, request)
@@ -320,7 +320,7 @@ def _ping_method(request, source, target):
         raise _public_fault(error) from error
 
 
-@method("pingback.extensions.getPingbacks", 1)
+@method("pingback.extensions.getPingbacks", 1, ping=True)
 def _get_pingbacks_method(request, url):
     try:
         return pingbacks_of(url, request)

@@ -15,7 +15,7 @@ from . import guard
 
 logger = logging.getLogger(__name__)
 
-PARSE_ERROR, NO_SUCH_METHOD, BAD_PARAMS = -32700, -32601, -32602
+PARSE_ERROR, NO_SUCH_METHOD, BAD_PARAMS, APPLICATION_ERROR = -32700, -32601, -32602, -32500
 
 
 def loads(data):
@@ -30,17 +30,24 @@ def loads(data):
 METHODS = {}
 
 
-def method(name, arity):
-    """Register `function(request, *params)` as XML-RPC method `name`, taking `arity` strings.
+def method(name, arity=None, ping=False):
+    """Register `function(request, *params)` as XML-RPC method `name`.
 
-    Apps add their methods at startup (from their AppConfig.ready); a method answers a fault
-    by raising xmlrpc.client.Fault."""
+    With `arity`, the method takes exactly that many strings; without, it checks its own
+    parameters. `ping` methods are anonymous and answer to the ping guard (rate limit, small
+    bodies). Apps add their methods at startup (from their AppConfig.ready); a method answers
+    a fault by raising xmlrpc.client.Fault."""
 
     def register(function):
-        METHODS[name] = (function, arity)
+        METHODS[name] = (function, arity, ping)
         return function
 
     return register
+
+
+def max_body():
+    """Uploads (wp.uploadFile) arrive base64-encoded inside the XML: room for the largest."""
+    return max(settings.INKWELL_PING_MAX_BODY, settings.INKWELL_MAX_UPLOAD_BYTES * 4 // 3 + 65536)
 
 
 @method("system.listMethods", 0)
@@ -66,11 +73,8 @@ def endpoint(request):
         )
         response["Allow"] = "POST"
         return response
-    if refused := guard.refusal(request):
-        status, reason = refused
-        return HttpResponse(f"{reason.capitalize()}.", content_type="text/plain", status=status)
-    body = request.read(settings.INKWELL_PING_MAX_BODY + 1)
-    if len(body) > settings.INKWELL_PING_MAX_BODY:
+    body = request.read(max_body() + 1)
+    if len(body) > max_body():
         return HttpResponse("Request body too large.", content_type="text/plain", status=413)
 
     try:
@@ -91,10 +95,18 @@ def endpoint(request):
                 f"server error. requested method {str(method)[:100]} does not exist.",
             )
         )
-    function, arity = METHODS[method]
-    if len(params) != arity or not all(isinstance(p, str) for p in params):
+    function, arity, ping = METHODS[method]
+    if ping and (refused := guard.refusal(request)):
+        status, reason = refused
+        return HttpResponse(f"{reason.capitalize()}.", content_type="text/plain", status=status)
+    if ping and len(body) > settings.INKWELL_PING_MAX_BODY:
+        return HttpResponse("Request body too large.", content_type="text/plain", status=413)
+    if arity is not None and (len(params) != arity or not all(isinstance(p, str) for p in params)):
         return _respond(xmlrpc.client.Fault(BAD_PARAMS, "server error. invalid method parameters"))
     try:
         return _respond(function(request, *params))
     except xmlrpc.client.Fault as fault:
         return _respond(fault)
+    except Exception:  # a method's bug must not become an HTML error page for a client
+        logger.exception("XML-RPC method %s failed", method)
+        return _respond(xmlrpc.client.Fault(APPLICATION_ERROR, "server error. internal error"))
