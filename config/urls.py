@@ -9,10 +9,10 @@ from blog import views as blog_views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("wordpress.urls")),
     re_path(r"^wp-admin(?:/.*)?$", RedirectView.as_view(url="/admin/", permanent=True)),
     path("wp-login.php", RedirectView.as_view(url="/admin/login/", permanent=True)),
     path("healthz", blog_views.healthz, name="healthz"),
-    path("", include("wordpress.urls")),
     path("", include("comments.urls")),
     path("", include("blog.urls")),
 ]

@@ -4,12 +4,12 @@ registered with the dispatcher in comments/pings/xmlrpc.py. Faults use WordPress
 `system.multicall`: it would let one request try hundreds of passwords."""
 
 import datetime
-import xmlrpc.client
 from xmlrpc.client import Binary, DateTime, Fault
 
 import django_comments
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -794,10 +794,9 @@ def _upload(request, *params):
         with transaction.atomic():
             media.store(item, ContentFile(bits.data, name=name))
             item.save()
-    except xmlrpc.client.Fault:
-        raise
-    except Exception as error:  # the upload checks' refusal, with its reason
-        raise Fault(500, f"Could not write file {name} ({error}).") from error
+    except (ValidationError, ValueError, OSError) as error:  # the upload checks' refusal
+        reason = "; ".join(getattr(error, "messages", [str(error)]))
+        raise Fault(500, f"Could not write file {name} ({reason}).") from error
     return _media_struct(request, item)
 
 

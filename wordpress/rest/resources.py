@@ -1,16 +1,24 @@
-"""The wp/v2 resources: each a pair of functions (collection, item) that answer GET with
-WordPress's shapes. What readers may see follows the site's own rules (`published()`)."""
+"""The wp/v2 resources: one function each, answering GET (collection or item) with
+WordPress's shapes and, where WordPress allows, POST/PUT/PATCH/DELETE. What a caller may see is
+the site's own rule (`published()`, plus what the caller may edit); what they may change is
+blog/capabilities.py, and entries are written through the admin's form (wordpress/writing.py)."""
 
 import django_comments
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import JsonResponse
 
+from blog import capabilities
 from blog.models import Category, Media, Post, PostType, Status, Tag
 
-from . import params
+from ..writing import WriteError, save_entry, trash_entry
+from . import params, payload
 from .errors import RestError
 from .shapes import Shaper
+
+STATUSES_WRITABLE = ["publish", "future", "draft", "pending", "private"]
 
 ORDERBY = ["date", "id", "include", "title", "slug", "modified", "author", "relevance"]
 
@@ -27,9 +35,15 @@ def _shaper(request):
 
 
 def _entries(request, post_type):
+    """Published entries, and for a signed-in caller also those they may edit."""
+    visible = Post.objects.published()
+    if request.user.is_authenticated:
+        editable = capabilities.editable(request.user, Post.objects.all())
+        visible = Post.objects.filter(
+            Q(pk__in=visible.values("pk")) | Q(pk__in=editable.values("pk"))
+        )
     return (
-        Post.objects.published()
-        .filter(post_type=post_type)
+        visible.filter(post_type=post_type)
         .select_related("author")
         .prefetch_related("categories", "tags")
     )
@@ -60,14 +74,16 @@ def _entry_collection(request, post_type):
     for name, lookup in (("after", "published_at__gt"), ("before", "published_at__lt")):
         if name in request.GET:
             entries = entries.filter(**{lookup: _date(request, name)})
-    status = request.GET.get("status", "publish")
-    if status != "publish":
+    statuses = request.GET.get("status", "publish").split(",")
+    if statuses != ["publish"] and not capabilities.may_write(request.user, post_type):
         raise RestError(
             "rest_invalid_param",
             "Invalid parameter(s): status",
             400,
             params={"status": "Status is forbidden."},
         )
+    if "any" not in statuses:
+        entries = entries.filter(status__in=statuses)
     entries = _ordered(request, entries)
     password = request.GET.get("password")
     return params.paginated(request, entries, lambda e: shaper.entry(e, password))
@@ -111,16 +127,131 @@ def _entry_item(request, post_type, pk):
     return JsonResponse(shaper.entry(entry, password))
 
 
-def posts(request, pk=None):
-    if pk is None:
-        return _entry_collection(request, PostType.POST)
-    return _entry_item(request, PostType.POST, pk)
+def _entry_resource(post_type):
+    def resource(request, pk=None, method="GET"):
+        if method in ("GET", "HEAD"):
+            if pk is None:
+                return _entry_collection(request, post_type)
+            return _entry_item(request, post_type, pk)
+        if method == "POST" and pk is None:
+            return _create_entry(request, post_type)
+        entry = Post.objects.filter(pk=pk, post_type=post_type).first()
+        if entry is None:
+            raise RestError("rest_post_invalid_id", "Invalid post ID.", 404)
+        if method in ("POST", "PUT", "PATCH"):
+            return _update_entry(request, entry)
+        if method == "DELETE":
+            return _delete_entry(request, entry)
+        raise _no_route()
+
+    return resource
 
 
-def pages(request, pk=None):
-    if pk is None:
-        return _entry_collection(request, PostType.PAGE)
-    return _entry_item(request, PostType.PAGE, pk)
+def _no_route():
+    from .errors import no_route
+
+    return no_route()
+
+
+def _refused(request, code, message):
+    return RestError(code, message, 403 if request.user.is_authenticated else 401)
+
+
+def _entry_values(args, post_type):
+    """EntryForm values from a REST body (WordPress's argument names)."""
+    values = {}
+    for theirs, ours in (("title", "title"), ("content", "body"), ("excerpt", "excerpt"),
+                         ("slug", "slug"), ("password", "password")):  # fmt: skip
+        if theirs in args:
+            values[ours] = payload.text(args, theirs)
+    if "status" in args:
+        status = payload.one_of(args, "status", STATUSES_WRITABLE)
+        values["status"] = "publish" if status == "future" else status
+    for name in ("comment_status", "ping_status"):
+        if name in args:
+            values[name] = payload.one_of(args, name, ["open", "closed"])
+    if "author" in args:
+        values["author"] = payload.integer(args, "author")
+    if "featured_media" in args:
+        values["featured_image"] = payload.integer(args, "featured_media") or ""
+    if "date_gmt" in args and args["date_gmt"]:
+        values["published_at"] = payload.moment(args, "date_gmt", utc=True)
+    elif "date" in args and args["date"]:
+        values["published_at"] = payload.moment(args, "date")
+    if post_type == PostType.POST:
+        if "sticky" in args:
+            values["is_sticky"] = payload.boolean(args, "sticky")
+        for name in ("categories", "tags"):
+            if name in args:
+                values[name] = payload.integers(args, name)
+    else:
+        if "parent" in args:
+            values["parent"] = payload.integer(args, "parent") or ""
+        if "menu_order" in args:
+            values["menu_order"] = payload.integer(args, "menu_order")
+    return values
+
+
+def _write(request, **kwargs):
+    try:
+        with transaction.atomic():
+            return save_entry(request.user, **kwargs)
+    except WriteError as error:
+        if error.kind == "invalid":
+            raise RestError("rest_invalid_param", error.message, 400) from error
+        if "publish" in error.message:
+            raise _refused(request, "rest_cannot_publish", error.message) from error
+        if "sticky" in error.message:
+            raise _refused(request, "rest_cannot_assign_sticky", error.message) from error
+        code = "rest_cannot_create" if kwargs.get("entry") is None else "rest_cannot_edit"
+        raise _refused(request, code, error.message) from error
+
+
+def _create_entry(request, post_type):
+    args = payload.read(request)
+    if "id" in args:
+        raise RestError("rest_post_exists", "Cannot create existing post.", 400)
+    if not capabilities.may_write(request.user, post_type):
+        raise _refused(
+            request,
+            "rest_cannot_create",
+            "Sorry, you are not allowed to create posts as this user.",
+        )
+    entry = _write(request, values=_entry_values(args, post_type), post_type=post_type)
+    response = JsonResponse(Shaper(request, "edit").entry(entry, entry.password), status=201)
+    collection = "pages" if post_type == PostType.PAGE else "posts"
+    response["Location"] = Shaper(request).route(f"wp/v2/{collection}/{entry.pk}")
+    return response
+
+
+def _update_entry(request, entry):
+    if not capabilities.may_edit(request.user, entry):
+        raise _refused(request, "rest_cannot_edit", "Sorry, you are not allowed to edit this post.")
+    args = payload.read(request)
+    entry = _write(request, values=_entry_values(args, entry.post_type), entry=entry)
+    return JsonResponse(Shaper(request, "edit").entry(entry, entry.password))
+
+
+def _delete_entry(request, entry):
+    if not capabilities.may_delete(request.user, entry):
+        raise _refused(
+            request, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."
+        )
+    force = payload.boolean(
+        payload.read(request) | {"force": request.GET.get("force", "")}, "force"
+    )
+    previous = Shaper(request, "edit").entry(entry, entry.password)
+    if not force and entry.status == Status.TRASH:
+        raise RestError("rest_already_trashed", "The post has already been deleted.", 410)
+    trash_entry(request.user, entry, force=force)
+    if force:
+        return JsonResponse({"deleted": True, "previous": previous})
+    entry.refresh_from_db()
+    return JsonResponse(Shaper(request, "edit").entry(entry, entry.password))
+
+
+posts = _entry_resource(PostType.POST)
+pages = _entry_resource(PostType.PAGE)
 
 
 def _terms(model):
@@ -130,8 +261,70 @@ def _terms(model):
     )
 
 
+def _write_term(request, model, term=None):
+    kind = model._meta.model_name
+    action = "add" if term is None else "change"
+    if not request.user.has_perm(f"blog.{action}_{kind}"):
+        code = "rest_cannot_create" if term is None else "rest_cannot_update"
+        raise _refused(
+            request, code, "Sorry, you are not allowed to manage terms in this taxonomy."
+        )
+    args = payload.read(request)
+    term = term or model()
+    if "name" in args:
+        term.name = payload.text(args, "name").strip()[:200]
+    if not term.name:
+        raise RestError("rest_missing_callback_param", "Missing parameter(s): name", 400,
+                        params=["name"])  # fmt: skip
+    if "slug" in args:
+        term.slug = payload.text(args, "slug")[:200]
+    if not term.slug:
+        from django.utils.text import slugify
+
+        term.slug = slugify(term.name, allow_unicode=True)[:200] or kind
+    if model.objects.filter(slug=term.slug).exclude(pk=term.pk).exists():
+        raise RestError("term_exists", "A term with the name provided already exists.", 400)
+    if model is Category:
+        if "description" in args:
+            term.description = payload.text(args, "description")
+        if "parent" in args:
+            parent = payload.integer(args, "parent") or None
+            if parent and not Category.objects.filter(pk=parent).exists():
+                raise RestError("rest_term_invalid", "Parent term does not exist.", 400)
+            term.parent_id = parent
+    created = term.pk is None
+    term.save()
+    term = _terms(model).get(pk=term.pk)
+    return JsonResponse(Shaper(request, "edit").term(term), status=201 if created else 200)
+
+
 def _term_resource(model):
-    def resource(request, pk=None):
+    def resource(request, pk=None, method="GET"):
+        if method == "POST" and pk is None:
+            return _write_term(request, model)
+        if method not in ("GET", "HEAD"):
+            term = model.objects.filter(pk=pk).first() if pk is not None else None
+            if term is None:
+                raise RestError("rest_term_invalid", "Term does not exist.", 404)
+            if method in ("POST", "PUT", "PATCH"):
+                return _write_term(request, model, term)
+            if method != "DELETE":
+                raise _no_route()
+            if not request.user.has_perm(f"blog.delete_{model._meta.model_name}"):
+                raise _refused(
+                    request, "rest_cannot_delete", "Sorry, you are not allowed to delete this term."
+                )
+            if request.GET.get("force") not in ("1", "true") and payload.read(request).get(
+                "force"
+            ) not in (True, "1", "true"):
+                raise RestError(
+                    "rest_trash_not_supported",
+                    "Terms do not support trashing. Set 'force=true' to delete.",
+                    501,
+                )
+            previous = Shaper(request, "edit").term(_terms(model).get(pk=term.pk))
+            term.delete()
+            return JsonResponse({"deleted": True, "previous": previous})
         shaper = _shaper(request)
         terms = _terms(model)
         if pk is not None:
@@ -173,7 +366,9 @@ def _authors():
     return get_user_model().objects.filter(pk__in=published.values("author_id")).order_by("pk")
 
 
-def users(request, pk=None):
+def users(request, pk=None, method="GET"):
+    if method not in ("GET", "HEAD"):
+        raise _no_route()
     shaper = _shaper(request)
     people = _authors()
     if pk == "me":
@@ -201,7 +396,108 @@ def _approved_comments():
     )
 
 
-def comments(request, pk=None):
+def _create_comment(request):
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from comments import moderation, notifications
+
+    if not request.user.is_authenticated:
+        raise RestError(
+            "rest_comment_login_required", "Sorry, you must be logged in to comment.", 401
+        )
+    args = payload.read(request)
+    if "post" not in args:
+        raise RestError(
+            "rest_comment_invalid_post_id",
+            "Sorry, you are not allowed to create this comment without a post.",
+            403,
+        )
+    post = Post.objects.published().filter(pk=payload.integer(args, "post")).first()
+    if post is None:
+        raise RestError(
+            "rest_comment_invalid_post_id",
+            "Sorry, you are not allowed to create this comment without a post.",
+            403,
+        )
+    if not post.comments_open:
+        raise RestError("rest_comment_closed", "Sorry, comments are closed for this item.", 403)
+    text = payload.text(args, "content").strip() if "content" in args else ""
+    if not text:
+        raise RestError("rest_comment_content_invalid", "Invalid comment content.", 400)
+    parent = payload.integer(args, "parent") if args.get("parent") else 0
+    if parent and not _all_comments().filter(pk=parent, object_pk=str(post.pk)).exists():
+        raise RestError("rest_comment_invalid_parent", "Invalid comment parent ID.", 400)
+    user = request.user
+    comment = django_comments.get_model()(
+        content_type=ContentType.objects.get_for_model(Post),
+        object_pk=str(post.pk),
+        site_id=settings.SITE_ID,
+        user=user,
+        user_name=(user.get_full_name() or user.get_username())[:245],
+        user_email=user.email,
+        comment=text,
+        submit_date=timezone.now(),
+        ip_address=request.META.get("REMOTE_ADDR"),
+        parent_id=parent,
+    )
+    try:
+        moderation.moderate(comment, post, user)
+    except moderation.Rejected as error:
+        code = {429: "comment_flood", 409: "comment_duplicate"}.get(
+            error.status, "rest_comment_failed"
+        )
+        raise RestError(code, error.message, error.status) from error
+    with transaction.atomic():
+        comment.save()
+        notifications.after_commit(comment)
+    return JsonResponse(Shaper(request).comment(comment), status=201)
+
+
+def _all_comments():
+    return django_comments.get_model().objects.all()
+
+
+def _moderate_comment(request, pk, method):
+    from comments.models import State
+
+    comment = _all_comments().filter(pk=pk).first()
+    post = comment and Post.objects.filter(pk=comment.object_pk).first()
+    if comment is None or post is None:
+        raise RestError("rest_comment_invalid_id", "Invalid comment ID.", 404)
+    may = request.user.has_perm("comments.change_comment") and (
+        capabilities.may_edit_others(request.user) or post.author_id == request.user.pk
+    )
+    if not may:
+        raise _refused(
+            request, "rest_cannot_edit", "Sorry, you are not allowed to edit this comment."
+        )
+    args = payload.read(request)
+    if method == "DELETE":
+        force = str(args.get("force", "")).lower() in ("1", "true")
+        previous = Shaper(request, "edit").comment(comment)
+        if force:
+            comment.delete()
+            return JsonResponse({"deleted": True, "previous": previous})
+        comment.state = State.TRASH
+        comment.save()
+        return JsonResponse(Shaper(request, "edit").comment(comment))
+    states = {"approved": State.APPROVED, "approve": State.APPROVED, "hold": State.PENDING,
+              "spam": State.SPAM, "trash": State.TRASH}  # fmt: skip
+    if "status" in args:
+        comment.state = states[payload.one_of(args, "status", list(states))]
+    if "content" in args:
+        comment.comment = payload.text(args, "content")
+    comment.save()
+    return JsonResponse(Shaper(request, "edit").comment(comment))
+
+
+def comments(request, pk=None, method="GET"):
+    if method == "POST" and pk is None:
+        return _create_comment(request)
+    if method in ("POST", "PUT", "PATCH", "DELETE"):
+        return _moderate_comment(request, pk, method)
     shaper = _shaper(request)
     found = _approved_comments()
     if pk is not None:
@@ -220,7 +516,78 @@ def comments(request, pk=None):
     return params.paginated(request, found, shaper.comment)
 
 
-def media(request, pk=None):
+def _upload(request):
+    from django.conf import settings
+    from django.core.files.base import ContentFile
+
+    from blog import media as media_files
+
+    if not request.user.has_perm("blog.add_media"):
+        raise _refused(
+            request,
+            "rest_cannot_create",
+            "Sorry, you are not allowed to upload media on this site.",
+        )
+    upload = request.FILES.get("file")
+    if upload is None:
+        disposition = request.headers.get("Content-Disposition", "")
+        name = (
+            disposition.split("filename=", 1)[-1].strip().strip('"')
+            if "filename=" in disposition
+            else ""
+        )
+        if not name:
+            raise RestError(
+                "rest_upload_no_content_disposition", "No Content-Disposition supplied.", 400
+            )
+        if not request.body:
+            raise RestError("rest_upload_no_data", "No data supplied.", 400)
+        upload = ContentFile(request.body, name=name)
+    if upload.size > settings.INKWELL_MAX_UPLOAD_BYTES:
+        raise RestError("rest_upload_file_too_big", "This file is too big for this site.", 400)
+    args = payload.read(request) if request.FILES else {}
+    item = Media(uploaded_by=request.user)
+    for theirs, ours in (("title", "title"), ("caption", "caption"), ("alt_text", "alt_text")):
+        if theirs in args:
+            setattr(item, ours, payload.text(args, theirs))
+    if "post" in args and args["post"]:
+        item.parent_id = payload.integer(args, "post")
+    try:
+        with transaction.atomic():
+            media_files.store(item, upload)
+            item.title = item.title or upload.name.rsplit(".", 1)[0][:255]
+            item.save()
+    except (ValidationError, ValueError, OSError) as error:  # the upload checks' refusal
+        raise RestError(
+            "rest_upload_sideload_error", "; ".join(getattr(error, "messages", [str(error)])), 400
+        ) from error
+    response = JsonResponse(Shaper(request, "edit").media(item), status=201)
+    response["Location"] = Shaper(request).route(f"wp/v2/media/{item.pk}")
+    return response
+
+
+def media(request, pk=None, method="GET"):
+    if method == "POST" and pk is None:
+        return _upload(request)
+    if method == "DELETE":
+        item = Media.objects.filter(pk=pk).first()
+        if item is None:
+            raise RestError("rest_post_invalid_id", "Invalid post ID.", 404)
+        if not request.user.has_perm("blog.delete_media"):
+            raise _refused(
+                request, "rest_cannot_delete", "Sorry, you are not allowed to delete this post."
+            )
+        if request.GET.get("force") not in ("1", "true"):
+            raise RestError(
+                "rest_trash_not_supported",
+                "Media does not support trashing. Set 'force=true' to delete.",
+                501,
+            )
+        previous = Shaper(request, "edit").media(item)
+        item.delete()
+        return JsonResponse({"deleted": True, "previous": previous})
+    if method not in ("GET", "HEAD"):
+        raise _no_route()
     shaper = _shaper(request)
     items = Media.objects.all()
     if pk is not None:
@@ -242,7 +609,9 @@ TYPES = {
 }
 
 
-def types(request, pk=None):
+def types(request, pk=None, method="GET"):
+    if method not in ("GET", "HEAD"):
+        raise _no_route()
     shaper = _shaper(request)
 
     def shape(slug):
@@ -280,7 +649,10 @@ STATUSES = {
 }
 
 
-def statuses(request, pk=None):
+def statuses(request, pk=None, method="GET"):
+    if method not in ("GET", "HEAD"):
+        raise _no_route()
+
     def shape(slug):
         return {
             "name": STATUSES[slug],
@@ -302,7 +674,9 @@ def statuses(request, pk=None):
     return JsonResponse({slug: shape(slug) for slug in visible})
 
 
-def search(request, pk=None):
+def search(request, pk=None, method="GET"):
+    if method not in ("GET", "HEAD"):
+        raise _no_route()
     shaper = _shaper(request)
     words = request.GET.get("search", "")
     found = Post.objects.published().filter(status__in=[Status.PUBLISH, Status.FUTURE])

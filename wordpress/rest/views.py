@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from blog.models import SiteOptions
 
 from . import resources
+from .auth import acting_user, nonce
 from .errors import RestError, no_route
 
 ITEM = r"(?P<pk>\d{1,18})"
@@ -56,6 +57,7 @@ def dispatch(request, route):
         or request.method
     ).upper()
     try:
+        request.user = acting_user(request)
         if route.strip("/") in ("", "wp/v2"):
             response = index(request, route.strip("/"))
         else:
@@ -68,10 +70,8 @@ def dispatch(request, route):
 def _route(request, route, method):
     for pattern, view in COMPILED:
         if match := pattern.match(route):
-            if method not in ("GET", "HEAD"):
-                raise no_route()
             pk = match.groupdict().get("pk")
-            return view(request, int(pk) if pk and pk.isdigit() else pk)
+            return view(request, int(pk) if pk and pk.isdigit() else pk, method)
     raise no_route()
 
 
@@ -127,7 +127,7 @@ def _finish(request, response):
                 items = [_only(item, fields) for item in items]
                 data = items if isinstance(data, list) else items[0]
         response.content = json.dumps(data)
-    response["Allow"] = "GET"
+    response["Allow"] = "GET, POST, PUT, PATCH, DELETE"
     response["Access-Control-Expose-Headers"] = "X-WP-Total, X-WP-TotalPages, Link"
     response["X-Content-Type-Options"] = "nosniff"
     if request.method == "HEAD":
@@ -179,3 +179,11 @@ def _embed(request, item):
 @csrf_exempt
 def rest(request, route=""):
     return dispatch(request, route)
+
+
+def admin_ajax(request):
+    """WordPress's `admin-ajax.php?action=rest-nonce`: the nonce for cookie-authenticated
+    REST calls, for a signed-in user; "0" otherwise, as WordPress answers."""
+    if request.GET.get("action") != "rest-nonce" or not request.user.is_authenticated:
+        return HttpResponse("0", content_type="text/plain", status=400)
+    return HttpResponse(nonce(request), content_type="text/plain")
