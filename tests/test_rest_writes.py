@@ -180,3 +180,19 @@ def test_media_upload_raw_and_multipart(client, author):
     assert disguised.status_code == 400
     assert disguised.json()["code"] == "rest_upload_sideload_error"
     assert Media.objects.count() == 2
+
+
+def test_settings_are_for_administrators_only(client, editor):
+    from blog.models import SiteOptions
+    from blog.roles import ADMINISTRATOR
+
+    assert client.get("/wp-json/wp/v2/settings").status_code == 401
+    refused = client.get("/wp-json/wp/v2/settings", **basic(editor))
+    assert refused.status_code == 403 and refused.json()["code"] == "rest_forbidden"
+    admin = basic(user_with_role(ADMINISTRATOR))
+    assert client.get("/wp-json/wp/v2/settings", **admin).json()["title"] == SiteOptions.get().title
+    changed = send(client, "post", "settings", {"title": "Harbour Log", "posts_per_page": 7}, admin)
+    assert changed.json()["title"] == "Harbour Log" and changed.json()["posts_per_page"] == 7
+    assert SiteOptions.get().title == "Harbour Log"
+    bad = send(client, "post", "settings", {"posts_per_page": "many"}, admin)
+    assert bad.status_code == 400

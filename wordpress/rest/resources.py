@@ -697,3 +697,48 @@ def search(request, pk=None, method="GET"):
         }
 
     return params.paginated(request, found, shape)
+
+
+# WordPress's setting names for the site options they match, with each one's type.
+SETTINGS = {
+    "title": ("title", str),
+    "description": ("tagline", str),
+    "timezone": ("timezone", str),
+    "date_format": ("date_format", str),
+    "time_format": ("time_format", str),
+    "posts_per_page": ("posts_per_page", int),
+    "show_on_front": ("show_on_front", str),
+    "page_on_front": ("page_on_front_id", int),
+    "page_for_posts": ("page_for_posts_id", int),
+    "default_comment_status": ("default_comment_status", str),
+    "default_ping_status": ("default_ping_status", str),
+}
+
+
+def settings(request, pk=None, method="GET"):
+    """The site's settings, for administrators only (WordPress's manage_options)."""
+    from django.core.exceptions import ValidationError
+
+    from blog.models import SiteOptions
+
+    if not request.user.has_perm("blog.change_siteoptions"):
+        raise _refused(request, "rest_forbidden", "Sorry, you are not allowed to do that.")
+    options = SiteOptions.get()
+    if method in ("POST", "PUT", "PATCH"):
+        args = payload.read(request)
+        for name, (field, kind) in SETTINGS.items():
+            if name in args:
+                value = payload.integer(args, name) if kind is int else payload.text(args, name)
+                setattr(options, field, value or None if field.endswith("_id") else value)
+        try:
+            options.full_clean()
+        except ValidationError as error:
+            field, messages = next(iter(error.message_dict.items()))
+            raise RestError("rest_invalid_param", f"{field}: {messages[0]}", 400) from error
+        options.save()
+    elif method not in ("GET", "HEAD"):
+        raise _no_route()
+    data = {name: getattr(options, field) for name, (field, _kind) in SETTINGS.items()}
+    data["url"] = data["home"] = request.build_absolute_uri("/").rstrip("/")
+    return JsonResponse({k: (0 if v is None else str(v) if k.endswith("_status") else v)
+                         for k, v in data.items()})  # fmt: skip

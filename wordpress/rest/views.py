@@ -14,28 +14,42 @@ from .auth import acting_user, nonce
 from .errors import RestError, no_route
 
 ITEM = r"(?P<pk>\d{1,18})"
+READ, WRITE, EDIT = ["GET"], ["GET", "POST"], ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+
+def oembed_description(request, pk=None, method="GET"):
+    from ..oembed import description
+
+    if method not in ("GET", "HEAD"):
+        raise no_route()
+    return description(request)
+
+
+# (pattern, view, methods, a collection?): what the index lists and the dispatcher serves.
 ROUTES = [
-    (r"wp/v2/posts", resources.posts, "Posts"),
-    (rf"wp/v2/posts/{ITEM}", resources.posts, None),
-    (r"wp/v2/pages", resources.pages, "Pages"),
-    (rf"wp/v2/pages/{ITEM}", resources.pages, None),
-    (r"wp/v2/categories", resources.categories, "Categories"),
-    (rf"wp/v2/categories/{ITEM}", resources.categories, None),
-    (r"wp/v2/tags", resources.tags, "Tags"),
-    (rf"wp/v2/tags/{ITEM}", resources.tags, None),
-    (r"wp/v2/users", resources.users, "Users"),
-    (r"wp/v2/users/(?P<pk>\d{1,18}|me)", resources.users, None),
-    (r"wp/v2/comments", resources.comments, "Comments"),
-    (rf"wp/v2/comments/{ITEM}", resources.comments, None),
-    (r"wp/v2/media", resources.media, "Media"),
-    (rf"wp/v2/media/{ITEM}", resources.media, None),
-    (r"wp/v2/types", resources.types, "Post types"),
-    (r"wp/v2/types/(?P<pk>[\w-]+)", resources.types, None),
-    (r"wp/v2/statuses", resources.statuses, "Post statuses"),
-    (r"wp/v2/statuses/(?P<pk>[\w-]+)", resources.statuses, None),
-    (r"wp/v2/search", resources.search, "Search"),
+    (r"wp/v2/posts", resources.posts, WRITE, True),
+    (rf"wp/v2/posts/{ITEM}", resources.posts, EDIT, False),
+    (r"wp/v2/pages", resources.pages, WRITE, True),
+    (rf"wp/v2/pages/{ITEM}", resources.pages, EDIT, False),
+    (r"wp/v2/categories", resources.categories, WRITE, True),
+    (rf"wp/v2/categories/{ITEM}", resources.categories, EDIT, False),
+    (r"wp/v2/tags", resources.tags, WRITE, True),
+    (rf"wp/v2/tags/{ITEM}", resources.tags, EDIT, False),
+    (r"wp/v2/users", resources.users, READ, True),
+    (r"wp/v2/users/(?P<pk>\d{1,18}|me)", resources.users, READ, False),
+    (r"wp/v2/comments", resources.comments, WRITE, True),
+    (rf"wp/v2/comments/{ITEM}", resources.comments, EDIT, False),
+    (r"wp/v2/media", resources.media, WRITE, True),
+    (rf"wp/v2/media/{ITEM}", resources.media, ["GET", "DELETE"], False),
+    (r"wp/v2/types", resources.types, READ, False),
+    (r"wp/v2/types/(?P<pk>[\w-]+)", resources.types, READ, False),
+    (r"wp/v2/statuses", resources.statuses, READ, False),
+    (r"wp/v2/statuses/(?P<pk>[\w-]+)", resources.statuses, READ, False),
+    (r"wp/v2/search", resources.search, READ, True),
+    (r"wp/v2/settings", resources.settings, ["GET", "POST", "PUT", "PATCH"], False),
+    (r"oembed/1.0/embed", oembed_description, READ, False),
 ]
-COMPILED = [(re.compile(f"^/?{pattern}/?$"), view) for pattern, view, _ in ROUTES]
+COMPILED = [(re.compile(f"^/?{pattern}/?$"), view) for pattern, view, _, _ in ROUTES]
 COLLECTION_ARGS = [
     "context",
     "page",
@@ -58,7 +72,7 @@ def dispatch(request, route):
     ).upper()
     try:
         request.user = acting_user(request)
-        if route.strip("/") in ("", "wp/v2"):
+        if route.strip("/") in ("", "wp/v2", "oembed/1.0"):
             response = index(request, route.strip("/"))
         else:
             response = _route(request, route, method)
@@ -80,21 +94,28 @@ def index(request, namespace):
     base = request.build_absolute_uri("/wp-json/")
     routes = {
         f"/{pattern}": {
-            "namespace": "wp/v2",
-            "methods": ["GET"],
+            "namespace": pattern.rsplit("/", 1)[0] if pattern.startswith("oembed") else "wp/v2",
+            "methods": methods,
             "endpoints": [
                 {
                     "methods": ["GET"],
-                    "args": {name: {"required": False} for name in COLLECTION_ARGS},
-                }
-                if title
-                else {"methods": ["GET"], "args": {"context": {"required": False}}}
+                    "args": {
+                        name: {"required": False}
+                        for name in (COLLECTION_ARGS if collection else ["context"])
+                    },
+                },
+                *([{"methods": methods[1:], "args": {}}] if len(methods) > 1 else []),
             ],
         }
-        for pattern, _view, title in ROUTES
+        for pattern, _view, methods, collection in ROUTES
     }
-    if namespace == "wp/v2":
-        return JsonResponse({"namespace": "wp/v2", "routes": routes})
+    if namespace:
+        return JsonResponse(
+            {
+                "namespace": namespace,
+                "routes": {k: v for k, v in routes.items() if v["namespace"] == namespace},
+            }
+        )
     return JsonResponse(
         {
             "name": options.title,
@@ -103,7 +124,7 @@ def index(request, namespace):
             "home": request.build_absolute_uri("/").rstrip("/"),
             "gmt_offset": 0,
             "timezone_string": options.timezone,
-            "namespaces": ["wp/v2"],
+            "namespaces": ["oembed/1.0", "wp/v2"],
             "authentication": [],
             "routes": {"/": {"namespace": "", "methods": ["GET"]}} | routes,
             "_links": {"help": [{"href": "https://developer.wordpress.org/rest-api/"}]},

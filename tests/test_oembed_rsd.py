@@ -1,0 +1,48 @@
+"""Inkwell as an oEmbed provider (WordPress's route, card and shapes) and RSD discovery."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from blog.models import Status
+from tests.factories import PostFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_oembed_describes_a_post_with_a_sandboxed_card(client):
+    post = PostFactory(title="Lighthouse", body="<p>The lamp turns nightly.</p>")
+    url = f"http://testserver{post.get_absolute_url()}"
+    data = client.get("/wp-json/oembed/1.0/embed", {"url": url, "maxwidth": 400}).json()
+    assert data["type"] == "rich" and data["version"] == "1.0"
+    assert data["title"] == "Lighthouse" and data["width"] == 400
+    assert 'sandbox="allow-scripts"' in data["html"]
+    assert f'src="{url}embed/"' in data["html"]
+    card = client.get(f"{post.get_absolute_url()}embed/")
+    assert card.status_code == 200
+    assert "The lamp turns nightly." in card.content.decode()
+    xml = client.get("/wp-json/oembed/1.0/embed", {"url": url, "format": "xml"})
+    assert ET.fromstring(xml.content).findtext("title") == "Lighthouse"
+
+
+def test_oembed_knows_nothing_of_hidden_or_foreign_urls(client):
+    draft = PostFactory(status=Status.DRAFT)
+    for url in (f"http://testserver{draft.get_absolute_url()}", "http://elsewhere.example/x/"):
+        response = client.get("/wp-json/oembed/1.0/embed", {"url": url})
+        assert response.status_code == 404
+    assert client.get(f"{draft.get_absolute_url()}embed/").status_code == 404
+
+
+def test_protected_post_card_shows_no_content(client):
+    post = PostFactory(password="kelp", body="<p>Secret cove.</p>")
+    card = client.get(f"{post.get_absolute_url()}embed/").content.decode()
+    assert "Secret cove" not in card and "protected" in card
+
+
+def test_rsd_lists_the_editing_apis(client):
+    response = client.get("/xmlrpc.php", {"rsd": ""})
+    assert response["Content-Type"].startswith("application/rsd+xml")
+    ns = {"rsd": "http://archipelago.phrasewise.com/rsd"}
+    apis = ET.fromstring(response.content).findall(".//rsd:api", ns)
+    assert {api.get("name") for api in apis} >= {"WordPress", "MetaWeblog", "WP-API"}
+    assert client.get("/xmlrpc.php").status_code == 405  # without ?rsd: the endpoint's answer
