@@ -156,6 +156,47 @@ def responsive_images(html):
     return IMG_TAG_RE.sub(enrich, html)
 
 
+SRC_RE = re.compile(r'\bsrc="([^"]+)"', re.IGNORECASE)
+SIZE_SUFFIX_RE = re.compile(r"-\d+x\d+(?=\.\w+$)")
+CAPTIONED_FIGURE_RE = re.compile(
+    r'(<figure\b[^>]*\bclass="[^"]*\bwp-caption\b[^"]*"[^>]*>.*?)<figcaption(?: class="[^"]*")?>',
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def mark_library_images(html):
+    """When an entry is saved: images from the media library get WordPress's `wp-image-ID`
+    class (so srcset is added on output) and captioned figures the theme's caption class,
+    whatever editor wrote them (the visual editor keeps neither)."""
+    from django.conf import settings
+
+    from .models import Media
+
+    html = CAPTIONED_FIGURE_RE.sub(r'\1<figcaption class="wp-caption-text">', html)
+    prefix = settings.MEDIA_URL
+    wanted = {}
+    for tag in IMG_TAG_RE.findall(html):
+        found = SRC_RE.search(tag)
+        if WP_IMAGE_RE.search(tag) or not found or prefix not in found.group(1):
+            continue
+        name = found.group(1).split(prefix, 1)[1]
+        wanted[tag] = SIZE_SUFFIX_RE.sub("", name)
+    if not wanted:
+        return html
+    library = dict(Media.objects.filter(file__in=set(wanted.values())).values_list("file", "pk"))
+
+    def mark(match):
+        tag = match.group(0)
+        pk = library.get(wanted.get(tag))
+        if pk is None:
+            return tag
+        if re.search(r'\bclass="', tag, re.IGNORECASE):
+            return re.sub(r'\bclass="', f'class="wp-image-{pk} ', tag, count=1, flags=re.IGNORECASE)
+        return tag.replace("<img", f'<img class="wp-image-{pk}"', 1)
+
+    return IMG_TAG_RE.sub(mark, html)
+
+
 def render_single(html, post_id, page=1):
     """One page of a post, the <!--more--> tag turned into the anchor "Continue reading" uses."""
     body = split_pages(html)[page - 1]

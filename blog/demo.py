@@ -5,21 +5,20 @@ import datetime
 import django_comments
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from .models import Category, Discussion, Post, SiteOptions, Status, Tag
-
-IMAGE_PATH = "demo/harbour-library.jpg"
+from . import media
+from .models import Category, Discussion, Media, Post, SiteOptions, Status, Tag
 
 NEWS_BODY = """<p>The town of Wrenmouth opened its new public library on Saturday, and for the
 first time the lights, the lifts and the heating of a public building on this coast run on the
 tide. Two small turbines sit in the old mill race under the reading room and turn twice a day
 as the estuary fills and empties.</p>
 
-[caption id="attachment_1" align="aligncenter" width="960"]<img src="{image}" alt="The new
+[caption id="attachment_{image_id}" align="aligncenter" width="960"]<img
+class="wp-image-{image_id} size-full aligncenter" src="{image}" alt="The new
 library on the harbour wall at dusk, its windows lit, with the estuary in front" width="960"
 height="540"> Image source: Inkwell demo illustration[/caption]
 
@@ -147,10 +146,15 @@ POSTS = [
 ]
 
 
-def make_image():
-    """Draw the demo picture once: a harbour at dusk, so no third-party image is shipped."""
-    if default_storage.exists(IMAGE_PATH):
-        return default_storage.url(IMAGE_PATH)
+IMAGE_TITLE = "Harbour library at dusk"
+
+
+def make_image(author):
+    """Draw the demo picture once, into the media library (every WordPress size made): a
+    harbour at dusk, so no third-party image is shipped."""
+    existing = Media.objects.filter(title=IMAGE_TITLE).first()
+    if existing is not None:
+        return existing
     width, height = 960, 540
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
@@ -168,8 +172,17 @@ def make_image():
         x = 290 + column * 68
         draw.rectangle([x, 270, x + 38, 330], fill=(250, 214, 120))
     draw.ellipse([780, 70, 850, 140], fill=(255, 236, 190))
-    default_storage.save(IMAGE_PATH, _jpeg(image))
-    return default_storage.url(IMAGE_PATH)
+    item = Media(
+        title=IMAGE_TITLE,
+        alt_text="The new library on the harbour wall at dusk, its windows lit",
+        caption="Image source: Inkwell demo illustration",
+        uploaded_by=author,
+    )
+    upload = _jpeg(image)
+    upload.name = "harbour-library.jpg"
+    media.store(item, upload)
+    item.save()
+    return item
 
 
 def _jpeg(image):
@@ -193,7 +206,7 @@ def create_demo_content(stdout=None):
     if not author.has_usable_password():
         author.set_unusable_password()
         author.save()
-    image_url = make_image()
+    image = make_image(author)
     created = 0
     for spec in POSTS:
         if Post.objects.posts().filter(slug=spec["slug"]).exists():
@@ -202,7 +215,7 @@ def create_demo_content(stdout=None):
         post = Post.objects.create(
             title=spec["title"],
             slug=spec["slug"],
-            body=spec["body"].format(image=image_url),
+            body=spec["body"].format(image=image.url, image_id=image.pk),
             excerpt=spec.get("excerpt", ""),
             author=author,
             status=Status.PUBLISH,

@@ -7,6 +7,7 @@ from django import forms
 from django.utils.text import slugify
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from .content import mark_library_images
 from .models import Post, Status, Tag
 
 EDITOR_EXTENSIONS = {
@@ -185,9 +186,9 @@ class EntryForm(forms.ModelForm):
 
     def clean_body(self):
         body = self.cleaned_data.get("body", "")
-        if self.user is not None and self.user.has_perm("blog.unfiltered_html"):
-            return body
-        return sanitize_post_html(body)
+        if self.user is None or not self.user.has_perm("blog.unfiltered_html"):
+            body = sanitize_post_html(body)
+        return mark_library_images(body)
 
     def clean_status(self):
         status = self.cleaned_data["status"]

@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from blog.models import Post
+from blog.models import Media, Post
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,11 @@ def test_demo_content_is_idempotent_and_covers_every_discussion_setting(client, 
     }
     news = Post.objects.get(slug="harbour-library-runs-on-the-tide")
     assert Comment.objects.for_model(news).filter(level__gte=2).exists()
-    assert (tmp_path / "demo" / "harbour-library.jpg").exists()
+    picture = Media.objects.get()  # in the library once, however often the command runs
+    assert set(picture.sizes) >= {"thumbnail", "medium", "medium_large"}
+    assert (tmp_path / picture.file.name).exists()
     html = client.get(news.get_absolute_url()).content.decode()
     assert 'class="wp-caption-text">Image source:' in html
+    assert f'class="wp-image-{picture.pk}' in html and "srcset=" in html
     assert "<blockquote>" in html and 'class="source"' in html
-    assert client.get("/media/demo/harbour-library.jpg").status_code == 200
+    assert client.get(picture.url).status_code == 200

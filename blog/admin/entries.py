@@ -24,6 +24,7 @@ from ..forms import EntryForm
 from ..models import Page, Post, PostType, Status
 from ..stats import charts, daily
 from ..views import render_entry
+from .publishing import PublishBoxMixin
 
 
 class MonthFilter(admin.SimpleListFilter):
@@ -49,7 +50,7 @@ class MonthFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EntryAdmin(VersionAdmin):
+class EntryAdmin(PublishBoxMixin, VersionAdmin):
     form = EntryForm
     post_type = PostType.POST
     search_fields = ["title", "body", "excerpt"]
@@ -306,15 +307,22 @@ class EntryAdmin(VersionAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         info = self.opts.app_label, self.opts.model_name
+        entry = self.get_object(request, object_id)
         extra = {
             "preview_url": reverse("admin:{}_{}_preview_existing".format(*info), args=[object_id]),
             "compare_url": reverse("admin:{}_{}_compare".format(*info), args=[object_id]),
+            "publish_box": self.publish_box(request, entry),
+            "media_config": self.media_config(request, entry),
         }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def add_view(self, request, form_url="", extra_context=None):
         info = self.opts.app_label, self.opts.model_name
-        extra = {"preview_url": reverse("admin:{}_{}_preview".format(*info))}
+        extra = {
+            "preview_url": reverse("admin:{}_{}_preview".format(*info)),
+            "publish_box": self.publish_box(request, None),
+            "media_config": self.media_config(request, None),
+        }
         return super().add_view(request, form_url, {**extra, **(extra_context or {})})
 
 

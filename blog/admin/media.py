@@ -2,7 +2,11 @@
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import JsonResponse
+from django.urls import path
 from django.utils.html import escape, format_html
 
 from .. import media
@@ -79,6 +83,64 @@ class MediaAdmin(admin.ModelAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 
+    # --- the Add Media dialog of the post and page forms (static/admin/inkwell/media.js) ---
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("library.json", wrap(self.library_view), name="blog_media_library"),
+            path("upload.json", wrap(self.upload_view), name="blog_media_upload"),
+            path("<int:pk>/details.json", wrap(self.details_view), name="blog_media_details"),
+            *super().get_urls(),
+        ]
+
+    def library_view(self, request):
+        """One page of the library as JSON, newest first, searchable; images only on ask."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        items = self.get_queryset(request)
+        if words := request.GET.get("search", "").strip():
+            items = items.filter(
+                Q(title__icontains=words) | Q(caption__icontains=words) | Q(file__icontains=words)
+            )
+        if request.GET.get("type") == "image":
+            items = items.filter(mime_type__startswith="image/")
+        page = Paginator(items, 40).get_page(request.GET.get("page"))
+        return JsonResponse(
+            {
+                "items": [library_item(item) for item in page],
+                "page": page.number,
+                "pages": page.paginator.num_pages,
+            }
+        )
+
+    def details_view(self, request, pk):
+        """Alt text and caption typed in the dialog are the item's, as in WordPress."""
+        item = self.get_queryset(request).filter(pk=pk).first()
+        if request.method != "POST" or item is None:
+            return JsonResponse({"error": "No such item."}, status=404)
+        if not self.has_change_permission(request, item):
+            raise PermissionDenied
+        item.alt_text = request.POST.get("alt", item.alt_text)[:500]
+        item.caption = request.POST.get("caption", item.caption)
+        item.save(update_fields=["alt_text", "caption"])
+        return JsonResponse(library_item(item))
+
+    def upload_view(self, request):
+        """An upload from the dialog: the library's own checks, the new item as JSON."""
+        if request.method != "POST":
+            return JsonResponse({"error": "Upload with POST."}, status=405)
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = MediaForm(data={"title": ""}, files={"upload": request.FILES.get("file")})
+        if not form.is_valid():
+            errors = [message for messages in form.errors.values() for message in messages]
+            return JsonResponse({"error": " ".join(errors)}, status=400)
+        item = form.save(commit=False)
+        item.uploaded_by = request.user
+        item.save()
+        return JsonResponse(library_item(item), status=201)
+
     @admin.display(description="Preview")
     def preview(self, item):
         if not item.is_image:
@@ -108,6 +170,27 @@ class MediaAdmin(admin.ModelAdmin):
     @admin.display(description="HTML to insert in a post")
     def html_to_insert(self, item):
         return format_html("<code>{}</code>", media_html(item))
+
+
+def library_item(item):
+    """What the Add Media dialog needs of an item: its sizes with their addresses."""
+    sizes = {
+        name: {"url": item.size_url(name), "width": size["width"], "height": size.get("height")}
+        for name, size in (item.sizes or {}).items()
+    }
+    if item.is_image:
+        sizes["full"] = {"url": item.url, "width": item.width, "height": item.height}
+    return {
+        "id": item.pk,
+        "title": item.title or str(item),
+        "alt": item.alt_text,
+        "caption": item.caption,
+        "mime": item.mime_type,
+        "is_image": item.is_image,
+        "url": item.url,
+        "thumbnail": item.size_url("thumbnail") if item.is_image else "",
+        "sizes": sizes,
+    }
 
 
 def media_html(item):

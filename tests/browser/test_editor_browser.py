@@ -1,7 +1,7 @@
-"""An editor's day in a real browser: upload an image, write, schedule, preview, publish."""
+"""An editor's day in a real browser, WordPress's way: Add Media (upload, insert with a
+caption), a featured image, Save Draft, Preview, Schedule, Publish, and the post on the site."""
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
@@ -27,74 +27,117 @@ def pick(page, field, text):
     page.click(f".select2-results__option:has-text('{text}')")
 
 
-def test_editor_writes_schedules_previews_and_publishes(live_server, browser, tmp_path, artifacts):
+def sign_in(page, live_server, user):
+    page.goto(live_server.url + "/wp-login.php")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", "pw-for-tests-only")
+    page.click("input[type=submit]")
+    expect(page.locator("#dashboard")).to_contain_text("At a Glance")
+
+
+def set_date(page, moment):
+    page.fill("#id_published_at_0", f"{moment:%Y-%m-%d}")
+    page.fill("#id_published_at_1", f"{moment:%H:%M:%S}")
+    page.locator("#id_published_at_1").dispatch_event("change")
+
+
+def test_editor_illustrates_drafts_previews_schedules_and_publishes(
+    live_server, browser, tmp_path, artifacts
+):
     editor = user_with_role("Editor", "ada")
     CategoryFactory(name="Harbour News", slug="harbour-news")
     picture = tmp_path / "quay.png"
     Image.new("RGB", (1200, 800), (40, 90, 140)).save(picture)
     page = browser.new_page(viewport={"width": 1280, "height": 1000})
-
-    page.goto(live_server.url + "/wp-login.php")
-    page.fill("#id_username", editor.username)
-    page.fill("#id_password", "pw-for-tests-only")
-    page.click("input[type=submit]")
-    expect(page.locator("#dashboard")).to_contain_text("At a Glance")
-
-    page.goto(live_server.url + "/admin/blog/media/add/")
-    page.set_input_files("#id_upload", str(picture))
-    page.fill("#id_alt_text", "The quay at dusk")
-    page.click("input[name=_save]")
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
-    assert Media.objects.get().sizes
+    sign_in(page, live_server, editor)
 
     page.goto(live_server.url + "/admin/blog/post/add/")
     page.fill("#id_title", "Night ferry returns")
-    editor_area = page.locator('.ProseMirror[contenteditable="true"]')
-    editor_area.click()
+    page.locator('.ProseMirror[contenteditable="true"]').click()
     page.keyboard.type("The night ferry is back on the timetable from Monday.")
+
+    # Add Media: upload by the dialog, then insert with a caption at the cursor.
+    page.click("button.inkwell-add-media")
+    dialog = page.locator("dialog.inkwell-media")
+    expect(dialog).to_be_visible()
+    dialog.locator("input[type=file]").set_input_files(str(picture))
+    expect(dialog.locator(".inkwell-details")).to_contain_text("Attachment details")
+    page.screenshot(path=artifacts / "editor-media-dialog-1280.png")
+    dialog.locator("#inkwell-alt").fill("The quay at dusk")
+    dialog.locator("#inkwell-caption").fill("The quay, photographed from the ferry")
+    dialog.locator("#inkwell-size").select_option("medium")
+    dialog.locator("button:has-text('Insert into post')").click()
+    expect(dialog).to_be_hidden()
+    expect(page.locator(".ProseMirror figure img")).to_have_attribute("alt", "The quay at dusk")
+    item = Media.objects.get()
+
+    # The same dialog sets the featured image.
+    page.click("button:has-text('Set featured image')")
+    expect(dialog).to_be_visible()
+    dialog.locator(".inkwell-tile").first.click()
+    dialog.locator("button:has-text('Set featured image')").click()
+    expect(page.locator(".inkwell-featured img")).to_be_visible()
     pick(page, "categories", "Harbour News")
-    pick(page, "featured_image", "quay")
-    page.select_option("#id_status", "publish")
-    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
-    page.fill("#id_published_at_0", f"{tomorrow:%Y-%m-%d}")
-    page.fill("#id_published_at_1", "09:00:00")
+
+    page.click("button[name=_save_draft]")
+    expect(page.locator(".messagelist")).to_contain_text("Post draft updated.")
+    post = Post.objects.get()
+    assert post.status == "draft" and post.featured_image == item
+    assert f'class="wp-image-{item.pk}' in post.body and "wp-caption-text" in post.body
 
     with page.expect_popup() as popup:
         page.click("input.preview-button")
     preview = popup.value
     expect(preview.locator("h1.entry-title")).to_have_text("Night ferry returns")
-    expect(preview.locator(".entry")).to_contain_text("The night ferry is back")
-    expect(preview.locator("p.postmetadata")).to_contain_text("Harbour News")
-    preview.screenshot(path=artifacts / "editor-preview.png", full_page=True)
+    expect(preview.locator(".entry figcaption")).to_have_text(
+        "The quay, photographed from the ferry"
+    )
     preview.close()
-    assert not Post.objects.exists()
 
-    page.click("input[name=_continue]")
-    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
-    post = Post.objects.get()
+    set_date(page, timezone.localtime() + datetime.timedelta(days=1))
+    expect(page.locator("button[name=_publish]")).to_have_text("Schedule")
+    page.click("button[name=_publish]")
+    expect(page.locator(".messagelist")).to_contain_text("Post scheduled for:")
+    post.refresh_from_db()
     assert post.status == "future"
-    assert post.featured_image is not None and list(
-        post.categories.values_list("name", flat=True)
-    ) == ["Harbour News"]
     reader = browser.new_page()
     assert reader.goto(live_server.url + post.get_absolute_url()).status == 404
 
-    now = timezone.localtime() - datetime.timedelta(minutes=1)
-    page.fill("#id_published_at_0", f"{now:%Y-%m-%d}")
-    page.fill("#id_published_at_1", f"{now:%H:%M:%S}")
-    page.click("input[name=_continue]")
-    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
-    page.screenshot(path=artifacts / "editor-post-form.png", full_page=True)
+    set_date(page, timezone.localtime() - datetime.timedelta(minutes=1))
+    page.click("button[name=_update]")
+    expect(page.locator(".messagelist")).to_contain_text("Post updated.")
     post.refresh_from_db()
     assert post.status == "publish"
+    page.screenshot(path=artifacts / "editor-post-form-1280.png", full_page=True)
 
     reader.goto(live_server.url + "/")
     reader.click("text=Night ferry returns")
     expect(reader.locator("h1.entry-title")).to_have_text("Night ferry returns")
+    expect(reader.locator(".entry figure.wp-caption img")).to_have_attribute(
+        "srcset", item.srcset()
+    )
     expect(reader.locator("figure.featured-image img")).to_have_attribute("alt", "The quay at dusk")
-    expect(reader.locator("p.postmetadata")).to_contain_text(re.compile("Harbour News"))
 
+    narrow = browser.new_page(viewport={"width": 390, "height": 844})
+    narrow.context.add_cookies(page.context.cookies())
+    narrow.goto(live_server.url + f"/admin/blog/post/{post.pk}/change/")
+    narrow.screenshot(path=artifacts / "editor-post-form-390.png", full_page=True)
+    narrow.click("button.inkwell-add-media")
+    narrow.screenshot(path=artifacts / "editor-media-dialog-390.png")
     page.goto(live_server.url + "/admin/")
-    page.screenshot(path=artifacts / "admin-dashboard.png", full_page=True)
-    page.goto(live_server.url + f"/admin/blog/post/{post.pk}/change/")
-    page.screenshot(path=artifacts / "admin-post-stats.png", full_page=True)
+    page.screenshot(path=artifacts / "admin-dashboard-1280.png", full_page=True)
+
+
+def test_contributor_submits_for_review_and_cannot_upload(live_server, browser):
+    contributor = user_with_role("Contributor", "cato")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    sign_in(page, live_server, contributor)
+    page.goto(live_server.url + "/admin/blog/post/add/")
+    assert page.locator("button.inkwell-add-media").count() == 0
+    page.fill("#id_title", "Tide tables for March")
+    page.locator('.ProseMirror[contenteditable="true"]').click()
+    page.keyboard.type("High water times.")
+    expect(page.locator("button[name=_publish]")).to_have_text("Submit for Review")
+    page.click("button[name=_publish]")
+    expect(page.locator(".messagelist")).to_contain_text("Post submitted.")
+    assert Post.objects.get().status == "pending"

@@ -1,0 +1,125 @@
+"""The post and page form's Publish box, as WordPress's: Save Draft, Preview, Publish (or
+Schedule, or Submit for Review for Contributors), Update once out, Move to Trash, with the
+status, visibility and date summaries, and WordPress's messages after each. The Add Media
+dialog's settings for the same form live here too."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+
+from .. import capabilities
+from ..models import PostType, Status
+from .media import library_item
+
+BUTTONS = ("_save_draft", "_publish", "_update", "_trash")
+OUT = (Status.PUBLISH, Status.FUTURE, Status.PRIVATE)
+
+
+class PublishBoxMixin:
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and any(name in request.POST for name in BUTTONS):
+            request.POST = self._with_chosen_status(request)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _with_chosen_status(self, request):
+        """The button decides the status; the form's own status field is the fine control."""
+        data = request.POST.copy()
+        if "_save_draft" in data:
+            data["status"] = Status.DRAFT
+        elif "_publish" in data:
+            if not capabilities.may_publish(request.user):
+                data["status"] = Status.PENDING
+            elif data.get("status") != Status.PRIVATE:
+                data["status"] = Status.PUBLISH  # a future date makes it scheduled
+        elif "_trash" in data:
+            data["status"] = Status.TRASH
+        data["_continue"] = "1"
+        return data
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if any(name in request.POST for name in BUTTONS):
+            return self._after_publish_box(request, obj)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if any(name in request.POST for name in BUTTONS):
+            return self._after_publish_box(request, obj)
+        return super().response_change(request, obj)
+
+    def _after_publish_box(self, request, obj):
+        noun = "Page" if obj.post_type == PostType.PAGE else "Post"
+        info = self.opts.app_label, self.opts.model_name
+        if "_trash" in request.POST:
+            self.message_user(request, f"1 {noun.lower()} moved to the Trash.")
+            return redirect(f"admin:{info[0]}_{info[1]}_changelist")
+        if obj.status == Status.FUTURE:
+            when = formats.date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            text, link = f"{noun} scheduled for: {when}.", "Preview"
+        elif obj.status in (Status.PUBLISH, Status.PRIVATE):
+            verb = "published" if "_publish" in request.POST else "updated"
+            if obj.status == Status.PRIVATE and "_publish" in request.POST:
+                verb = "privately published"
+            text, link = f"{noun} {verb}.", "View"
+        elif obj.status == Status.PENDING:
+            text, link = f"{noun} submitted.", "Preview"
+        else:
+            text, link = f"{noun} draft updated.", "Preview"
+        url = obj.get_absolute_url() + ("" if link == "View" else "?preview=true")
+        self.message_user(
+            request,
+            format_html('{} <a href="{}">{} {}</a>', text, url, link, noun.lower()),
+            messages.SUCCESS,
+        )
+        return redirect(f"admin:{info[0]}_{info[1]}_change", obj.pk)
+
+    def publish_box(self, request, obj):
+        """What the box says about `obj` (None while adding)."""
+        status = obj.status if obj else Status.DRAFT
+        when = obj.published_at if obj else None
+        scheduled = bool(when and when > timezone.now())
+        if obj and obj.status in (Status.PUBLISH, Status.PRIVATE):
+            label, shown = (
+                "Published on:",
+                formats.date_format(timezone.localtime(when), "DATETIME_FORMAT"),
+            )
+        elif scheduled:
+            label, shown = (
+                "Scheduled for:",
+                formats.date_format(timezone.localtime(when), "DATETIME_FORMAT"),
+            )
+        else:
+            label, shown = "Publish", "immediately"
+        if status == Status.PRIVATE:
+            visibility = "Private"
+        elif obj and obj.password:
+            visibility = "Password protected"
+        else:
+            visibility = "Public"
+        return {
+            "status": Status(status).label if status in Status.values else status,
+            "visibility": visibility,
+            "when_label": label,
+            "when": shown,
+            "scheduled": scheduled,
+            "is_out": bool(obj and obj.status in OUT),
+            "can_save_draft": not (obj and obj.status in OUT),
+            "may_publish": capabilities.may_publish(request.user),
+        }
+
+    def media_config(self, request, obj):
+        """The Add Media dialog's addresses, for users who may use the library."""
+        if not request.user.has_perm("blog.view_media") and not request.user.has_perm(
+            "blog.add_media"
+        ):
+            return None
+        featured = obj.featured_image if obj and obj.featured_image_id else None
+        return {
+            "library": reverse("admin:blog_media_library"),
+            "upload": reverse("admin:blog_media_upload"),
+            "details": reverse("admin:blog_media_details", args=[0]),
+            "icon": static("admin/inkwell/media.svg"),
+            "featured": library_item(featured) if featured else None,
+        }
