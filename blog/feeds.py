@@ -1,5 +1,6 @@
 """Post feeds: RSS 2.0 at /feed/ and Atom at /feed/atom/, and the same for each category,
-tag and author at <archive>/feed/. Items and full text or excerpt follow the Reading settings."""
+tag and author at <archive>/feed/. Items and full text or excerpt follow the Reading settings;
+what a feed may list is `Post.objects.syndicated()` (no password-protected posts, as WordPress)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
@@ -41,12 +42,11 @@ class LatestPostsFeed(SiteFeed):
         return origin.absolute(reverse("blog:home"))
 
     def posts(self, obj):
-        return Post.objects.published().posts()
+        return Post.objects.syndicated().posts()
 
     def items(self, obj=None):
         limit = SiteOptions.get().posts_per_rss
-        # Password-protected posts stay out of feeds, as in WordPress.
-        return self.posts(obj).filter(password="").select_related("author")[:limit]
+        return self.posts(obj).select_related("author")[:limit]
 
     def item_title(self, post):
         return post.display_title
@@ -91,7 +91,7 @@ class CategoryFeed(ArchiveFeed):
 
     def posts(self, category):
         return (
-            Post.objects.published()
+            Post.objects.syndicated()
             .posts()
             .filter(categories__in=category.with_descendants())
             .distinct()
@@ -109,7 +109,7 @@ class TagFeed(ArchiveFeed):
         return tag.get_absolute_url()
 
     def posts(self, tag):
-        return Post.objects.published().posts().filter(tags=tag)
+        return Post.objects.syndicated().posts().filter(tags=tag)
 
 
 class AuthorFeed(ArchiveFeed):
@@ -123,7 +123,7 @@ class AuthorFeed(ArchiveFeed):
         return reverse("blog:author", args=[author.get_username()])
 
     def posts(self, author):
-        return Post.objects.published().posts().filter(author=author)
+        return Post.objects.syndicated().posts().filter(author=author)
 
 
 def atom(feed_class):
