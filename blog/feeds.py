@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.views.decorators.http import conditional_page
 
 from . import origin
-from .content import render_post_body, render_teaser
+from .content import render_post_body
 from .models import Category, Post, SiteOptions, Tag
 
 
@@ -52,9 +52,10 @@ class LatestPostsFeed(SiteFeed):
         return post.display_title
 
     def item_description(self, post):
+        content = post.visible_content()
         if SiteOptions.get().rss_use_excerpt:
-            return escape(post.excerpt) if post.excerpt else render_teaser(post.body)[0]
-        return render_post_body(post.body)
+            return escape(content.excerpt) if content.excerpt else content.teaser()[0]
+        return render_post_body(content.body)
 
     def item_author_name(self, post):
         return post.author.get_full_name() or post.author.get_username()

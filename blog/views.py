@@ -93,7 +93,7 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
     pages = split_pages(entry.body)
     if not 1 <= page <= len(pages):
         raise Http404
-    unlocked = entry.password_unlocked(request)
+    content = entry.visible_content(request)
     if count_view and entry.is_published:
         views = counter.record_view(entry, request)
     else:
@@ -103,8 +103,9 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
         headers["X-Pingback"] = request.build_absolute_uri(reverse("xmlrpc"))
     context = {
         "post": entry,
-        "unlocked": unlocked,
-        "body": render_single(entry.body, entry.pk, page) if unlocked else "",
+        "unlocked": content.unlocked,
+        "content": content,
+        "body": render_single(content.body, entry.pk, page) if content.unlocked else "",
         "views": views,
         "page": page,
         "pages": range(1, len(pages) + 1),

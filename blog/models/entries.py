@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
+from ..content import VisibleContent
 from .choices import Discussion, PostType, Status
 from .options import SiteOptions
 from .taxonomy import Category, Tag
@@ -336,6 +337,18 @@ class Post(models.Model):
         return request.get_signed_cookie(
             PASSWORD_COOKIE, default=None, salt=PASSWORD_COOKIE
         ) == password_token(self.password)
+
+    def visible_content(self, request=None, user=None):
+        """What of this entry a reader may see, the one rule every output follows: all of it,
+        unless a password protects it and the reader neither gave it (`request`'s cookie) nor
+        edits the entry (`user`, for exports: its author, or anyone with edit_others_posts).
+        With neither, only an entry without a password shows its content."""
+        unlocked = not self.password or (request is not None and self.password_unlocked(request))
+        if not unlocked and user is not None and user.is_authenticated:
+            unlocked = user.pk == self.author_id or user.has_perm("blog.edit_others_posts")
+        if not unlocked:
+            return VisibleContent(unlocked=False)
+        return VisibleContent(unlocked=True, body=self.body, excerpt=self.excerpt)
 
     @property
     def is_published(self):
