@@ -62,7 +62,7 @@ class Comment(XtdComment):
         ordering = ["thread_id", "order"]
 
     def save(self, *args, **kwargs):
-        self.is_public = self.is_approved
+        self.is_public = self.state == State.APPROVED
         self.is_removed = self.state in (State.SPAM, State.TRASH)
         super().save(*args, **kwargs)
 

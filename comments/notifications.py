@@ -39,7 +39,7 @@ def comment_saved(comment_id):
     with timezone.override(SiteOptions.get().tzinfo):
         if comment.state == State.PENDING:
             notify_moderators(comment)
-        elif comment.is_approved:
+        elif comment.state == State.APPROVED:
             notify_post_author(comment)
             notify_followers(comment)
 

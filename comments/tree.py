@@ -67,7 +67,7 @@ def build_thread(comments, max_depth):
     nodes, containers, roots = {}, {}, []
     count = 0
     for comment in comments:
-        count += comment.is_approved
+        count += comment.state == State.APPROVED
         parent = nodes.get(comment.parent_id) if comment.parent_id != comment.pk else None
         if parent is None:
             node, container = Node(comment, 1), roots
@@ -75,7 +75,7 @@ def build_thread(comments, max_depth):
             node, container = Node(comment, parent.depth), containers[parent.comment.pk]
         else:
             node, container = Node(comment, parent.depth + 1), parent.children
-        node.can_reply = node.depth < max_depth and comment.is_approved
+        node.can_reply = node.depth < max_depth and comment.state == State.APPROVED
         container.append(node)
         nodes[comment.pk], containers[comment.pk] = node, container
     return Thread(roots=roots, count=count)
