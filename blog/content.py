@@ -1,6 +1,10 @@
-"""Turning stored post HTML into what readers see: shortcodes, captions and paragraphs."""
+"""Turning stored post HTML into what readers see: shortcodes, captions and paragraphs; and
+`VisibleContent`, what of an entry a reader may see (`Post.visible_content` decides)."""
 
+import html as html_entities
 import re
+from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.html import escape
 
@@ -213,3 +217,45 @@ def render_teaser(html):
         return responsive_images(render_post_body(first_page)), None
     link_text = (match.group(1) or "").strip() or "Continue reading \u2192"
     return responsive_images(render_post_body(first_page[: match.start()])), link_text
+
+
+TAG_RE = re.compile(r"<[^>]*>")
+DESCRIPTION_LENGTH = 160
+
+
+def plain_text(markup):
+    return " ".join(html_entities.unescape(TAG_RE.sub(" ", markup)).split())
+
+
+@dataclass(frozen=True)
+class VisibleContent:
+    """What of an entry a reader may see. Locked (a password not given), it holds nothing of
+    the content, so no output built from it can carry any: the page, meta tags, JSON-LD,
+    feeds, search snippets and index, exports."""
+
+    unlocked: bool
+    body: str = ""
+    excerpt: str = ""
+
+    @cached_property
+    def description(self):
+        """About 160 characters of plain text: the excerpt, else the teaser."""
+        text = plain_text(self.excerpt) or plain_text(render_teaser(self.body)[0])
+        if len(text) <= DESCRIPTION_LENGTH:
+            return text
+        return text[: DESCRIPTION_LENGTH - 3].rsplit(" ", 1)[0] + "\u2026"
+
+    def teaser(self):
+        """(html, more link text or None): what a list shows."""
+        return render_teaser(self.body) if self.unlocked else ("", None)
+
+    def snippet(self, words, length=240):
+        """About `length` characters of plain text around the first of `words` that occurs."""
+        text = plain_text(self.excerpt) or plain_text(self.body)
+        lowered = text.lower()
+        positions = [lowered.find(word.lower()) for word in words or []]
+        positions = [p for p in positions if p >= 0]
+        start = max(0, min(positions) - 80) if positions else 0
+        prefix = "\u2026 " if start else ""
+        suffix = " \u2026" if start + length < len(text) else ""
+        return f"{prefix}{text[start : start + length]}{suffix}"

@@ -1,5 +1,6 @@
 """Post feeds: RSS 2.0 at /feed/ and Atom at /feed/atom/, and the same for each category,
-tag and author at <archive>/feed/. Items and full text or excerpt follow the Reading settings."""
+tag and author at <archive>/feed/. Items and full text or excerpt follow the Reading settings;
+what a feed may list is `Post.objects.syndicated()` (no password-protected posts, as WordPress)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.syndication.views import Feed
@@ -10,7 +11,7 @@ from django.utils.html import escape
 from django.views.decorators.http import conditional_page
 
 from . import origin
-from .content import render_post_body, render_teaser
+from .content import render_post_body
 from .models import Category, Post, SiteOptions, Tag
 
 
@@ -41,20 +42,20 @@ class LatestPostsFeed(SiteFeed):
         return origin.absolute(reverse("blog:home"))
 
     def posts(self, obj):
-        return Post.objects.published().posts()
+        return Post.objects.syndicated().posts()
 
     def items(self, obj=None):
         limit = SiteOptions.get().posts_per_rss
-        # Password-protected posts stay out of feeds, as in WordPress.
-        return self.posts(obj).filter(password="").select_related("author")[:limit]
+        return self.posts(obj).select_related("author")[:limit]
 
     def item_title(self, post):
         return post.display_title
 
     def item_description(self, post):
+        content = post.visible_content()
         if SiteOptions.get().rss_use_excerpt:
-            return escape(post.excerpt) if post.excerpt else render_teaser(post.body)[0]
-        return render_post_body(post.body)
+            return escape(content.excerpt) if content.excerpt else content.teaser()[0]
+        return render_post_body(content.body)
 
     def item_author_name(self, post):
         return post.author.get_full_name() or post.author.get_username()
@@ -91,7 +92,7 @@ class CategoryFeed(ArchiveFeed):
 
     def posts(self, category):
         return (
-            Post.objects.published()
+            Post.objects.syndicated()
             .posts()
             .filter(categories__in=category.with_descendants())
             .distinct()
@@ -109,7 +110,7 @@ class TagFeed(ArchiveFeed):
         return tag.get_absolute_url()
 
     def posts(self, tag):
-        return Post.objects.published().posts().filter(tags=tag)
+        return Post.objects.syndicated().posts().filter(tags=tag)
 
 
 class AuthorFeed(ArchiveFeed):
@@ -123,7 +124,7 @@ class AuthorFeed(ArchiveFeed):
         return reverse("blog:author", args=[author.get_username()])
 
     def posts(self, author):
-        return Post.objects.published().posts().filter(author=author)
+        return Post.objects.syndicated().posts().filter(author=author)
 
 
 def atom(feed_class):

@@ -5,17 +5,16 @@ default (a `blog_post_fts` table), PostgreSQL's own search (SearchVector, Search
 index on `Post.search_vector`) on PostgreSQL. The index follows every save after commit.
 """
 
-import html
 import re
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import F, Value
 
+from .content import plain_text
 from .models import Post
 
 WORD_RE = re.compile(r"\w+", re.UNICODE)
-TAG_RE = re.compile(r"<[^>]*>")
 MAX_WORDS = 12
 MAX_RESULTS = 1000
 POSTGRES_CONFIG = "english"
@@ -26,15 +25,11 @@ def words_of(query):
     return WORD_RE.findall(query[:500])[:MAX_WORDS]
 
 
-def plain_text(markup):
-    return " ".join(html.unescape(TAG_RE.sub(" ", markup)).split())
-
-
 def searchable_text(post):
-    """(excerpt, body) as plain text; a password-protected post is found by its title only."""
-    if post.password:
-        return "", ""
-    return plain_text(post.excerpt), plain_text(post.body)
+    """(excerpt, body) as plain text, as any reader may see them: a password-protected post is
+    found by its title only."""
+    content = post.visible_content()
+    return plain_text(content.excerpt), plain_text(content.body)
 
 
 class SQLiteFTS5:

@@ -1,5 +1,6 @@
 """Sitemaps with django.contrib.sitemaps: /sitemap.xml indexes posts, categories, tags and
-authors (with lastmod); each section lives at /sitemap-<section>.xml."""
+authors (with lastmod); each section lives at /sitemap-<section>.xml. Entries are those feeds
+may list (`Post.objects.syndicated()`: no password-protected ones)."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
@@ -27,7 +28,7 @@ class SiteSitemap(Sitemap):
 class PostSitemap(SiteSitemap):
     def items(self):
         return (
-            Post.objects.published()
+            Post.objects.syndicated()
             .posts()
             .only("post_type", "slug", "published_at", "updated_at")
             .order_by("pk")
@@ -39,7 +40,7 @@ class PostSitemap(SiteSitemap):
 
 class PageSitemap(PostSitemap):
     def items(self):
-        return Post.objects.published().pages().select_related("parent").order_by("pk")
+        return Post.objects.syndicated().pages().select_related("parent").order_by("pk")
 
 
 class TermSitemap(SiteSitemap):
@@ -48,7 +49,7 @@ class TermSitemap(SiteSitemap):
     model = None
 
     def items(self):
-        published = Q(posts__in=Post.objects.published())
+        published = Q(posts__in=Post.objects.syndicated())
         return (
             self.model.objects.annotate(newest=Max("posts__updated_at", filter=published))
             .filter(newest__isnull=False)
@@ -69,7 +70,7 @@ class TagSitemap(TermSitemap):
 
 class AuthorSitemap(SiteSitemap):
     def items(self):
-        published = Q(posts__in=Post.objects.published())
+        published = Q(posts__in=Post.objects.syndicated())
         return (
             get_user_model()
             .objects.annotate(newest=Max("posts__updated_at", filter=published))

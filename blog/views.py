@@ -1,7 +1,6 @@
 """Reader-facing views of single entries (posts and pages), WordPress's query-string URLs,
 the password form, and small site files (health, robots.txt, media)."""
 
-import datetime
 import re
 
 from django.conf import settings
@@ -18,64 +17,51 @@ from django.views.static import serve
 from . import themes
 from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
-from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, password_token
+from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, entry_id, password_token
 from .stats import counter
 
 POSTS_PAGE_PAGING_RE = re.compile(r"^(.+)/page/(\d+)/$")
 PASSWORD_COOKIE_AGE = 10 * 24 * 3600  # WordPress keeps the post password for ten days
 
 
-def readable(request):
-    """Entries this reader may open: published ones, private ones for those allowed, and
-    everything (drafts, pending, scheduled, trash) for editors previewing."""
-    if request.user.has_perm("blog.change_post"):
-        return Post.objects.all()
-    return Post.objects.visible_to(request.user)
-
-
 def home(request):
     """`/` answers WordPress's query-string URLs too: `?p=ID`, `?page_id=ID`,
     `?attachment_id=ID` (WordPress's IDs of imported content first) and `?s=words`."""
     for parameter in ("p", "page_id"):
-        if entry_id := request.GET.get(parameter):
-            if not entry_id.isdigit():
-                raise Http404
-            entries = readable(request)
-            entry = (
-                entries.filter(wp_id=int(entry_id)).first()
-                or entries.filter(pk=int(entry_id), wp_id__isnull=True).first()
-            )
+        if number := request.GET.get(parameter):
+            entry = Post.objects.readable_by(request.user).at_shortlink(number)
             if entry is None:
                 raise Http404
             return HttpResponsePermanentRedirect(entry.get_absolute_url())
     if attachment_id := request.GET.get("attachment_id"):
-        if not attachment_id.isdigit():
+        if entry_id(attachment_id) is None:
             raise Http404
-        item = get_object_or_404(Media, wp_id=int(attachment_id))
+        item = get_object_or_404(Media, wp_id=entry_id(attachment_id))
         return HttpResponsePermanentRedirect(item.url)
     if "s" in request.GET:
         return SearchResults.as_view()(request)
     options = SiteOptions.get()
     if options.show_on_front == "page" and options.page_on_front_id:
-        front = readable(request).pages().filter(pk=options.page_on_front_id).first()
+        front = (
+            Post.objects.readable_by(request.user)
+            .pages()
+            .filter(pk=options.page_on_front_id)
+            .first()
+        )
         if front is not None:
             return render_entry(request, front, ["front-page.html", "page.html", "index.html"])
     return PostIndex.as_view()(request)
 
 
 def post_detail(request, year, month, day, slug, comment_page=None, page=1):
-    try:
-        date = datetime.date(year, month, day)
-    except ValueError as error:
-        raise Http404 from error
-    post = get_object_or_404(
-        readable(request)
-        .posts()
+    post = (
+        Post.objects.readable_by(request.user)
         .select_related("author", "featured_image")
-        .prefetch_related("categories", "tags"),
-        published_at__date=date,
-        slug=slug,
+        .prefetch_related("categories", "tags")
+        .at_permalink(year, month, day, slug)
     )
+    if post is None:
+        raise Http404
     if page == 1 and "page" in request.resolver_match.kwargs:
         return HttpResponsePermanentRedirect(post.get_absolute_url())
     return render_entry(request, post, themes.post_templates(post), page, comment_page)
@@ -84,7 +70,7 @@ def post_detail(request, year, month, day, slug, comment_page=None, page=1):
 def page_detail(request, path):
     """A page at /slug/ or /parent/child/; the posts page also at /slug/page/N/."""
     listing = POSTS_PAGE_PAGING_RE.match(path)
-    page = readable(request).page_at(listing.group(1) if listing else path)
+    page = Post.objects.readable_by(request.user).page_at(listing.group(1) if listing else path)
     if page is None:
         raise Http404
     options = SiteOptions.get()
@@ -107,7 +93,7 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
     pages = split_pages(entry.body)
     if not 1 <= page <= len(pages):
         raise Http404
-    unlocked = entry.password_unlocked(request)
+    content = entry.visible_content(request)
     if count_view and entry.is_published:
         views = counter.record_view(entry, request)
     else:
@@ -117,8 +103,9 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
         headers["X-Pingback"] = request.build_absolute_uri(reverse("xmlrpc"))
     context = {
         "post": entry,
-        "unlocked": unlocked,
-        "body": render_single(entry.body, entry.pk, page) if unlocked else "",
+        "unlocked": content.unlocked,
+        "content": content,
+        "body": render_single(content.body, entry.pk, page) if content.unlocked else "",
         "views": views,
         "page": page,
         "pages": range(1, len(pages) + 1),
@@ -128,7 +115,7 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
         **(extra or {}),
     }
     response = themes.render(request, templates, context, headers=headers)
-    if entry.password or entry.status not in ("publish", "future"):
+    if entry.password or not entry.is_published:
         add_never_cache_headers(response)  # a protected, private or previewed entry
     return response
 

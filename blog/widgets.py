@@ -1,11 +1,10 @@
 """Data for the sidebar widgets, computed once and cached until content or discussion changes."""
 
-import django_comments
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, TruncMonth
 
+from . import discussion
 from .models import Category, Post, PostViews, Tag
 
 VERSION_KEY = "inkwell:widgets:version"
@@ -43,13 +42,8 @@ def recent_comments(limit=5):
     """The newest approved comments on published posts, with their posts, in one query."""
     post = Post.objects.filter(pk=Cast(OuterRef("object_pk"), BigIntegerField()))
     comments = (
-        django_comments.get_model()
-        .objects.filter(
-            is_public=True,
-            is_removed=False,
-            content_type=ContentType.objects.get_for_model(Post),
-            object_pk__in=Post.objects.published().as_comment_keys(),
-        )
+        discussion.approved_comments()
+        .filter(object_pk__in=Post.objects.published().as_comment_keys())
         .annotate(
             post_title=Subquery(post.values("title")[:1]),
             post_slug=Subquery(post.values("slug")[:1]),

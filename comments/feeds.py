@@ -1,17 +1,14 @@
 """Comment feeds: the site's at /comments/feed/, each post's at <permalink>feed/."""
 
-import datetime
-
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from blog import origin
 from blog.feeds import SiteFeed, atom
 from blog.models import Post, SiteOptions
 
 from .markup import render_comment_text
-from .models import Comment, State
+from .models import Comment
 
 FEED_ITEMS = 10
 
@@ -27,12 +24,11 @@ class SiteCommentsFeed(SiteFeed):
         return SiteOptions.get().tagline
 
     def items(self):
-        published = Post.objects.published().filter(password="")
         return (
-            Comment.objects.filter(
-                state=State.APPROVED,
+            Comment.objects.approved()
+            .filter(
                 content_type=ContentType.objects.get_for_model(Post),
-                object_pk__in=published.as_comment_keys(),
+                object_pk__in=Post.objects.syndicated().as_comment_keys(),
             )
             .prefetch_related("content_object")
             .order_by("-submit_date")[:FEED_ITEMS]
@@ -56,13 +52,10 @@ class SiteCommentsFeed(SiteFeed):
 
 class PostCommentsFeed(SiteCommentsFeed):
     def get_object(self, request, year, month, day, slug):
-        try:
-            date = datetime.date(year, month, day)
-        except ValueError as error:
-            raise Http404 from error
-        return get_object_or_404(
-            Post.objects.published().filter(password=""), slug=slug, published_at__date=date
-        )
+        post = Post.objects.syndicated().at_permalink(year, month, day, slug)
+        if post is None:
+            raise Http404
+        return post
 
     def title(self, post):
         return f"Comments on: {post.display_title}"
@@ -73,7 +66,7 @@ class PostCommentsFeed(SiteCommentsFeed):
     def items(self, post):
         comments = list(
             Comment.objects.for_model(post)
-            .filter(state=State.APPROVED)
+            .approved()
             .select_related("user")
             .order_by("-submit_date")[:FEED_ITEMS]
         )

@@ -1,7 +1,7 @@
 """The comment model: django-comments-xtd's threaded comment, plus WordPress's comment kinds."""
 
 from django.db import models
-from django_comments_xtd.models import XtdComment
+from django_comments_xtd.models import XtdComment, XtdCommentManager
 
 
 class Kind(models.TextChoices):
@@ -15,6 +15,21 @@ class State(models.TextChoices):
     PENDING = "pending", "Pending"
     SPAM = "spam", "Spam"
     TRASH = "trash", "Trash"
+
+
+# The one definition of an approved comment: readers see these, feeds list these. In
+# django_comments' own vocabulary (what `blog` may use) it reads is_public=True and
+# is_removed=False, which `Comment.save` keeps in step (tests/test_approved_comments.py).
+APPROVED = models.Q(state=State.APPROVED)
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(APPROVED)
+
+
+class CommentManager(XtdCommentManager.from_queryset(CommentQuerySet)):
+    pass
 
 
 class Comment(XtdComment):
@@ -39,6 +54,8 @@ class Comment(XtdComment):
         db_index=True,
         help_text="Only approved comments are shown. is_public and is_removed follow it.",
     )
+
+    objects = CommentManager()
 
     class Meta:
         verbose_name = "comment"

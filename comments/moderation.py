@@ -43,7 +43,7 @@ def check_parent(post, parent_id):
     """A reply must answer an approved comment of the same post, above the depth limit."""
     if not parent_id:
         return None
-    parent = Comment.objects.for_model(post).filter(pk=parent_id, state=State.APPROVED).first()
+    parent = Comment.objects.for_model(post).approved().filter(pk=parent_id).first()
     if parent is None:
         raise Rejected("Error: The comment you are replying to does not exist on this post.")
     if parent.level + 1 >= SiteOptions.get().comment_depth:
@@ -117,9 +117,11 @@ def passes_moderation_rules(comment, options):
     if options.comment_previously_approved:
         if comment.kind != Kind.COMMENT or not comment.user_name or not comment.user_email:
             return False
-        return Comment.objects.filter(
-            user_name=comment.user_name, user_email=comment.user_email, state=State.APPROVED
-        ).exists()
+        return (
+            Comment.objects.approved()
+            .filter(user_name=comment.user_name, user_email=comment.user_email)
+            .exists()
+        )
     return True
 
 

@@ -46,7 +46,7 @@ def comment_saved(comment_id):
 
 @task()
 def comment_approved(comment_id):
-    comment = Comment.objects.filter(pk=comment_id, state=State.APPROVED).first()
+    comment = Comment.objects.approved().filter(pk=comment_id).first()
     if comment is not None:
         with timezone.override(SiteOptions.get().tzinfo):
             notify_post_author(comment)
@@ -116,7 +116,8 @@ def notify_followers(comment):
     post, options = comment.content_object, SiteOptions.get()
     followers = (
         Comment.objects.for_model(post)
-        .filter(followup=True, state=State.APPROVED)
+        .approved()
+        .filter(followup=True)
         .exclude(user_email="")
         .exclude(user_email=comment.user_email)
         .values_list("user_email", flat=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.core import signing
 from django.db.models import Q
 
-from .models import Comment, State
+from .models import APPROVED, Comment, State
 
 HELD_SALT = "inkwell.held-comment"
 HELD_MAX_AGE = 3600
@@ -47,7 +47,7 @@ def held_comment_id(value):
 
 def shown_comments(post, held_id=None):
     """Approved comments, plus the one held comment whose author holds its signed link."""
-    visible = Q(state=State.APPROVED)
+    visible = APPROVED
     if held_id:
         visible |= Q(pk=held_id, state=State.PENDING)
     return (
@@ -111,10 +111,10 @@ def page_of(comment, options):
     if not options.page_comments:
         return 1
     earlier_roots = (
-        Comment.objects.filter(
+        Comment.objects.approved()
+        .filter(
             content_type=comment.content_type,
             object_pk=comment.object_pk,
-            state=State.APPROVED,
             thread_id__lt=comment.thread_id,
         )
         .filter(level=0)
@@ -127,7 +127,7 @@ def comment_page_url(post, page, options):
     """The post's URL for a comment page; the default page lives at the permalink itself."""
     if not options.page_comments:
         return post.get_absolute_url()
-    roots = Comment.objects.for_model(post).filter(state=State.APPROVED, level=0).count()
+    roots = Comment.objects.for_model(post).approved().filter(level=0).count()
     if page == default_page(page_count(roots, options), options):
         return post.get_absolute_url()
     return f"{post.get_absolute_url()}comment-page-{page}/"

@@ -9,7 +9,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from blog import themes
-from blog.models import Post, SiteOptions
+from blog.models import Post, SiteOptions, entry_id
 
 from . import cookies, moderation, notifications
 from .forms import CommentForm
@@ -17,14 +17,18 @@ from .models import Comment, Kind, State
 from .tree import comment_url, held_comment_hash
 
 
-def _target_post(data):
+def _target_post(request):
+    """The entry a comment is for, if the commenter may read it. An entry they may not read
+    answers exactly as one that does not exist: no title, no link, nothing to enumerate."""
+    data = request.POST
     post_type = ContentType.objects.get_for_model(Post)
     if data.get("content_type") != f"{post_type.app_label}.{post_type.model}":
         raise Http404
-    try:
-        return Post.objects.get(pk=int(data.get("object_pk", "")))
-    except (ValueError, Post.DoesNotExist) as error:
-        raise Http404 from error
+    number = entry_id(data.get("object_pk", ""))
+    post = Post.objects.readable_by(request.user).filter(pk=number).first() if number else None
+    if post is None:
+        raise Http404
+    return post
 
 
 def _failure(request, post, messages, form=None, status=400):
@@ -49,7 +53,7 @@ def _new_comment(request, form):
 @csrf_protect
 @require_POST
 def post_comment(request):
-    post = _target_post(request.POST)
+    post = _target_post(request)
     data = request.POST.copy()
     if request.user.is_authenticated:
         data["name"] = request.user.get_full_name() or request.user.get_username()

@@ -9,6 +9,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.feedgenerator import rfc2822_date
 
+from blog import discussion
+from blog.content import VisibleContent
 from blog.models import Category, Media, Post, SiteOptions, Tag
 
 WP = "http://wordpress.org/export/1.2/"
@@ -41,8 +43,12 @@ def wp_date(moment, tz):
 
 
 class Exporter:
-    def __init__(self, site_url):
+    """Everything, for the site's operator; or, given `user`, what that user may read, with
+    others' protected content only for those who edit it (`Post.visible_content`)."""
+
+    def __init__(self, site_url, user=None):
         self.site_url = site_url.rstrip("/")
+        self.user = user
         self.options = SiteOptions.get()
         self.tz = self.options.tzinfo
         highest = max(
@@ -105,8 +111,9 @@ class Exporter:
             )
         for item in Media.objects.select_related("parent").order_by("pk").iterator():
             out.write(self._attachment(item))
+        entries = Post.objects if self.user is None else Post.objects.readable_by(self.user)
         posts = (
-            Post.objects.select_related("author", "parent", "featured_image", "view_count")
+            entries.select_related("author", "parent", "featured_image", "view_count")
             .prefetch_related("categories", "tags")
             .order_by("pk")
         )
@@ -116,6 +123,10 @@ class Exporter:
 
     def _item(self, post):
         link = self.site_url + post.get_absolute_url()
+        if self.user is None:
+            content = VisibleContent(unlocked=True, body=post.body, excerpt=post.excerpt)
+        else:
+            content = post.visible_content(user=self.user)
         meta = {}
         if post.featured_image_id:
             meta["_thumbnail_id"] = self.media_id(post.featured_image)
@@ -130,8 +141,8 @@ class Exporter:
             tag("dc:creator", post.author.get_username()),
             f'<guid isPermaLink="false">{self.site_url}/?p={self.post_id(post)}</guid>',
             "<description></description>",
-            tag("content:encoded", post.body),
-            tag("excerpt:encoded", post.excerpt),
+            tag("content:encoded", content.body),
+            tag("excerpt:encoded", content.excerpt),
             tag("wp:post_id", self.post_id(post), raw=True),
             tag("wp:post_date", wp_date(post.published_at, self.tz)),
             tag("wp:post_date_gmt", wp_date(post.published_at, datetime.UTC)),
@@ -144,7 +155,7 @@ class Exporter:
             tag("wp:post_parent", self.post_id(post.parent) if post.parent else 0, raw=True),
             tag("wp:menu_order", post.menu_order, raw=True),
             tag("wp:post_type", post.post_type),
-            tag("wp:post_password", post.password),
+            tag("wp:post_password", post.password if content.unlocked else ""),
             tag("wp:is_sticky", int(post.is_sticky), raw=True),
         ]
         parts += [
@@ -159,13 +170,16 @@ class Exporter:
             f"<wp:postmeta>{tag('wp:meta_key', key)}{tag('wp:meta_value', value)}</wp:postmeta>"
             for key, value in meta.items()
         ]
-        parts += self._comments(post)
+        parts += self._comments(post) if content.unlocked else []
         parts.append("</item>\n")
         return "".join(parts)
 
     def _comments(self, post):
         Comment = django_comments.get_model()
-        comments = list(Comment.objects.for_model(post).order_by("thread_id", "order"))
+        comments = Comment.objects.for_model(post).order_by("thread_id", "order")
+        if self.user is not None:
+            comments = discussion.moderated_by(self.user, comments)
+        comments = list(comments)
         ids = {c.pk: self.comment_id(c) for c in comments}
         rendered = []
         for c in comments:

@@ -3,9 +3,7 @@ actions, revisions (django-reversion) and a preview of unsaved changes."""
 
 import difflib
 
-import django_comments
 from django.contrib import admin, messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Count, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce, TruncMonth
@@ -19,7 +17,7 @@ from django.utils.text import slugify
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .. import themes
+from .. import discussion, themes
 from ..forms import EntryForm
 from ..models import Page, Post, PostType, Status
 from ..stats import charts, daily
@@ -114,13 +112,8 @@ class EntryAdmin(PublishBoxMixin, VersionAdmin):
         if on_list and request.GET.get("status__exact") != Status.TRASH:
             queryset = queryset.exclude(status=Status.TRASH)  # the trash is its own view
         comments = (
-            django_comments.get_model()
-            .objects.filter(
-                content_type=ContentType.objects.get_for_model(Post),
-                object_pk=Cast(OuterRef("pk"), CharField()),
-                is_public=True,
-                is_removed=False,
-            )
+            discussion.approved_comments()
+            .filter(object_pk=Cast(OuterRef("pk"), CharField()))
             .order_by()
             .values("content_type")
             .annotate(n=Count("pk"))

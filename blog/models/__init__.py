@@ -6,12 +6,14 @@ from ..stats.models import PostViewDay, PostViews
 from .choices import Discussion, PostType, Status
 from .entries import (
     PASSWORD_COOKIE,
+    PUBLISHED_STATUSES,
     Page,
     PageManager,
     Post,
     PostQuerySet,
     _default_comment_status,
     _default_ping_status,
+    entry_id,
     password_token,
 )
 from .import_jobs import ImportJob
@@ -21,6 +23,7 @@ from .taxonomy import Category, Tag
 
 __all__ = [
     "PASSWORD_COOKIE",
+    "PUBLISHED_STATUSES",
     "WIDGETS",
     "Category",
     "Discussion",
@@ -38,6 +41,7 @@ __all__ = [
     "Tag",
     "_default_comment_status",
     "_default_ping_status",
+    "entry_id",
     "media_upload_path",
     "password_token",
     "validate_timezone",

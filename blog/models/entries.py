@@ -1,20 +1,42 @@
 """Posts and pages: one table, as WordPress keeps them, and the one definition of what a
 reader may see (`Post.objects.published()`)."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import CharField, Q
+from django.db.models import CharField, Exists, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
+from ..content import VisibleContent
 from .choices import Discussion, PostType, Status
 from .options import SiteOptions
 from .taxonomy import Category, Tag
+
+MAX_ENTRY_ID = 2**63 - 1
+
+
+def entry_id(text):
+    """A WordPress-style entry number from a query string (`?p=`), or None when it is not one."""
+    text = str(text)
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ENTRY_ID else None
+
+
+def _published():
+    return Q(status__in=PUBLISHED_STATUSES, published_at__lte=timezone.now())
+
+
+# A scheduled ("future") entry is published once its date has passed: no job flips it.
+PUBLISHED_STATUSES = (Status.PUBLISH, Status.FUTURE)
 
 
 class PostQuerySet(models.QuerySet):
@@ -22,15 +44,54 @@ class PostQuerySet(models.QuerySet):
         """What readers may see: published posts, and scheduled ones whose time has come.
 
         Password-protected posts are included (they are listed, their content is gated)."""
-        return self.filter(
-            status__in=[Status.PUBLISH, Status.FUTURE], published_at__lte=timezone.now()
-        )
+        return self.filter(_published())
+
+    def syndicated(self):
+        """What feeds and sitemaps may list: published entries without a password."""
+        return self.published().filter(password="")
+
+    def readable_by(self, user):
+        """Entries `user` may open, WordPress's rule: your own in any status; others' private
+        ones with read_private_posts; others' unpublished ones (draft, pending, scheduled,
+        trash) only with edit_others_posts; everyone: what is published."""
+        if not user.is_authenticated:
+            return self.published()
+        others_private = user.has_perm("blog.read_private_posts")
+        others_unpublished = user.has_perm("blog.edit_others_posts")
+        if others_private and others_unpublished:
+            return self.all()
+        readable = _published() | Q(author=user)
+        if others_private:
+            readable |= Q(status=Status.PRIVATE)
+        if others_unpublished:
+            readable |= ~Q(status=Status.PRIVATE)
+        return self.filter(readable)
 
     def visible_to(self, user):
-        """Published entries, plus private ones for users who may read them."""
-        if user.has_perm("blog.read_private_posts"):
-            return self.filter(Q(pk__in=self.published().values("pk")) | Q(status=Status.PRIVATE))
-        return self.published()
+        """What lists show `user`: of the entries they may read, the published and private
+        ones (drafts, pending, scheduled and trashed entries are opened, never listed)."""
+        return self.readable_by(user).filter(_published() | Q(status=Status.PRIVATE))
+
+    def at_permalink(self, year, month, day, slug):
+        """The post of this queryset at /year/month/day/slug/ (the site's local date), or None
+        (also for a date that does not exist)."""
+        try:
+            date = datetime.date(int(year), int(month), int(day))
+        except (TypeError, ValueError, OverflowError):
+            return None
+        return self.posts().filter(published_at__date=date, slug=slug).first()
+
+    def at_shortlink(self, number):
+        """The entry `/?p=ID` or `/?page_id=ID` names, or None: an imported entry's WordPress ID
+        first, then our own ID of an entry that has no WordPress ID and whose number no
+        imported entry claims (the inverse of `Post.get_shortlink`)."""
+        number = entry_id(number)
+        if number is None:
+            return None
+        claimed = Post.objects.filter(wp_id=number)
+        return self.filter(
+            Q(wp_id=number) | Q(pk=number, wp_id__isnull=True) & ~Exists(claimed)
+        ).first()
 
     def page_at(self, path):
         """The page of this queryset at `path` ("parent/child"), or None."""
@@ -260,7 +321,8 @@ class Post(models.Model):
 
     def get_shortlink(self):
         """/?p=ID (or ?page_id=): the WordPress ID for imported entries, else our own —
-        unless an imported entry already answers to our number, then the permalink."""
+        unless an imported entry already answers to our number, then the permalink
+        (`PostQuerySet.at_shortlink` reads it back)."""
         parameter = "page_id" if self.post_type == PostType.PAGE else "p"
         if self.wp_id:
             return f"/?{parameter}={self.wp_id}"
@@ -276,11 +338,21 @@ class Post(models.Model):
             PASSWORD_COOKIE, default=None, salt=PASSWORD_COOKIE
         ) == password_token(self.password)
 
+    def visible_content(self, request=None, user=None):
+        """What of this entry a reader may see, the one rule every output follows: all of it,
+        unless a password protects it and the reader neither gave it (`request`'s cookie) nor
+        edits the entry (`user`, for exports: its author, or anyone with edit_others_posts).
+        With neither, only an entry without a password shows its content."""
+        unlocked = not self.password or (request is not None and self.password_unlocked(request))
+        if not unlocked and user is not None and user.is_authenticated:
+            unlocked = user.pk == self.author_id or user.has_perm("blog.edit_others_posts")
+        if not unlocked:
+            return VisibleContent(unlocked=False)
+        return VisibleContent(unlocked=True, body=self.body, excerpt=self.excerpt)
+
     @property
     def is_published(self):
-        return (
-            self.status in (Status.PUBLISH, Status.FUTURE) and self.published_at <= timezone.now()
-        )
+        return self.status in PUBLISHED_STATUSES and self.published_at <= timezone.now()
 
     @property
     def comments_open(self):

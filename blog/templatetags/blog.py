@@ -9,9 +9,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .. import themes, widgets
-from ..content import render_teaser
 from ..models import Post
-from ..search import plain_text
 
 ENTITY_RE = re.compile(r"(&#?\w+;)")
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -29,7 +27,7 @@ def sidebar(context):
 @register.filter
 def teaser(post):
     """(html, more link text or None): what a list shows of the post."""
-    return render_teaser(post.body)
+    return post.visible_content().teaser()
 
 
 @register.filter
@@ -51,22 +49,14 @@ def highlight(text, words):
 
 @register.filter
 def search_snippet(post, words):
-    """About 30 words of the post around the first search word."""
-    text = plain_text(post.excerpt) or plain_text(post.body)
-    lowered = text.lower()
-    positions = [lowered.find(word.lower()) for word in words or []]
-    positions = [p for p in positions if p >= 0]
-    start = max(0, min(positions) - 80) if positions else 0
-    snippet = text[start : start + 240]
-    prefix = "\u2026 " if start else ""
-    suffix = " \u2026" if start + 240 < len(text) else ""
-    return f"{prefix}{snippet}{suffix}"
+    """About 30 words of the post around the first search word (none of a protected one)."""
+    return post.visible_content().snippet(words)
 
 
 @register.filter
 def meta_description(post):
-    text = plain_text(post.excerpt) or plain_text(render_teaser(post.body)[0])
-    return text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + "\u2026"
+    """The description meta tags and JSON-LD carry: nothing of a protected post's content."""
+    return post.visible_content().description
 
 
 @register.simple_tag(takes_context=True)

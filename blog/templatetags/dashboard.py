@@ -1,8 +1,8 @@
 """The admin dashboard: At a Glance, pending comments, drafts, activity, most viewed."""
 
-import django_comments
 from django import template
 
+from .. import discussion
 from ..models import Post, Status
 from ..stats import charts, daily
 
@@ -11,7 +11,8 @@ register = template.Library()
 
 @register.simple_tag
 def dashboard(request):
-    Comment = django_comments.get_model()
+    approved = discussion.moderated_by(request.user, discussion.approved_comments())
+    held = discussion.moderated_by(request.user, discussion.held_comments())
     entries = Post.objects.all()
     if not request.user.has_perm("blog.edit_others_posts"):
         entries = entries.filter(author=request.user)
@@ -20,16 +21,16 @@ def dashboard(request):
     return {
         "posts": Post.objects.published().posts().count(),
         "pages": Post.objects.published().pages().count(),
-        "comments": Comment.objects.filter(is_public=True, is_removed=False).count(),
-        "pending_count": Comment.objects.filter(is_public=False, is_removed=False).count(),
-        "pending": Comment.objects.filter(is_public=False, is_removed=False).order_by(
-            "-submit_date"
-        )[:5],
+        "comments": approved.count(),
+        "pending_count": held.count(),
+        "pending": held.order_by("-submit_date")[:5],
         "drafts_count": entries.filter(status=Status.DRAFT).count(),
         "scheduled_count": entries.filter(status=Status.FUTURE).count(),
         "drafts": entries.posts().filter(status=Status.DRAFT).order_by("-updated_at")[:5],
         "recent_posts": Post.objects.published().posts()[:5],
-        "recent_comments": Comment.objects.order_by("-submit_date")[:5],
+        "recent_comments": discussion.moderated_by(
+            request.user, discussion.comments().order_by("-submit_date")
+        )[:5],
         "most_viewed": most_viewed,
         "chart": charts.bar_chart(daily.last_days(), "All posts"),
     }

@@ -5,7 +5,7 @@ import hashlib
 import logging
 import xmlrpc.client
 from html.parser import HTMLParser
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
@@ -13,10 +13,11 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django_tasks import task
 
+from blog import origin
 from blog.models import Post, SiteOptions
 
 from .. import moderation
-from ..models import Comment, Kind, OutgoingPing, State
+from ..models import Comment, Kind, OutgoingPing
 from . import fetch, store
 from .xmlrpc import loads, method
 
@@ -117,49 +118,38 @@ def excerpt_around(reader, link):
 # --- receiving ----------------------------------------------------------------------------
 
 
-def own_hosts(request_host):
-    return {
-        request_host.split(":")[0].strip("[]").lower(),
-        *map(str.lower, settings.INKWELL_SITE_DOMAINS),
-    }
-
-
-def post_for_url(url, request_host):
-    """The post a URL of this site points at (permalink or /?p=ID, any port, any fragment)."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or (parts.hostname or "") not in own_hosts(
-        request_host
-    ):
+def post_for_url(url):
+    """The entry a reader may open at a URL of this site (permalink, page, `/?p=ID` or
+    `/?page_id=ID`, any fragment), or None."""
+    if not origin.is_own_url(url):
         return None
-    query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
-    if parts.path in ("", "/") and query.get("p", "").isdigit():
-        return Post.objects.filter(pk=int(query["p"])).first()
+    parts = urlsplit(url)
+    entries = Post.objects.published()
+    if parts.path in ("", "/"):
+        query = parse_qs(parts.query)
+        for parameter in ("p", "page_id"):
+            if parameter in query:
+                return entries.at_shortlink(query[parameter][0])
     try:
         match = resolve(unquote(parts.path or "/"))
     except Resolver404:
         return None
     if match.view_name == "page":
-        return Post.objects.page_at(match.kwargs["path"])
+        return entries.page_at(match.kwargs["path"])
     if match.view_name not in ("blog:post", "blog:post-comment-page"):
         return None
     kwargs = match.kwargs
-    return Post.objects.filter(
-        slug=kwargs["slug"],
-        published_at__year=kwargs["year"],
-        published_at__month=kwargs["month"],
-        published_at__day=kwargs["day"],
-    ).first()
+    return entries.at_permalink(kwargs["year"], kwargs["month"], kwargs["day"], kwargs["slug"])
 
 
 def receive(source, target, request):
     """Register a pingback from `source` to `target`, or raise PingbackError."""
-    host = request.get_host()
-    post = post_for_url(target, host)
+    post = post_for_url(target)
     if post is None:
         raise PingbackError(TARGET_MISSING, "The specified target URL does not exist.")
-    if not post.is_published or not post.pings_open:
+    if not post.pings_open:
         raise PingbackError(NOT_PINGABLE, "The specified target URL cannot be used as a target.")
-    if post_for_url(source, host) == post:
+    if post_for_url(source) == post:
         raise PingbackError(
             0, "The source URL and the target URL cannot both point to the same resource."
         )
@@ -205,14 +195,13 @@ def verify_source(source, target):
 
 
 def pingbacks_of(target, request):
-    post = post_for_url(target, request.get_host())
+    post = post_for_url(target)
     if post is None:
         raise PingbackError(TARGET_MISSING, "The specified target URL does not exist.")
-    if not post.is_published:
-        raise PingbackError(NOT_PINGABLE, "The specified target URL cannot be used as a target.")
     return list(
         Comment.objects.for_model(post)
-        .filter(kind=Kind.PINGBACK, state=State.APPROVED)
+        .approved()
+        .filter(kind=Kind.PINGBACK)
         .values_list("user_url", flat=True)
     )
 
@@ -220,18 +209,13 @@ def pingbacks_of(target, request):
 # --- sending ------------------------------------------------------------------------------
 
 
-def _site_host():
-    return (urlsplit(settings.INKWELL_SITE_URL).hostname or "").lower()
-
-
 def external_links(html):
-    ours = {_site_host(), *map(str.lower, settings.INKWELL_SITE_DOMAINS)}
+    """The http(s) links of a post body that point outside this site, each once."""
     links = []
     for link in read_page(html, settings.INKWELL_SITE_URL).links:
         url = _without_fragment(link["href"])
-        parts = urlsplit(url)
-        external = (parts.hostname or "").lower() not in ours
-        if parts.scheme in ("http", "https") and external and url not in links:
+        outside = url.startswith(("http://", "https://")) and not origin.is_own_url(url)
+        if outside and url not in links:
             links.append(url)
     return links
 

@@ -1,7 +1,6 @@
 """Trackbacks at <permalink>trackback/, answered with WordPress's XML."""
 
 import codecs
-import datetime
 import re
 from urllib.parse import parse_qsl
 
@@ -55,12 +54,9 @@ def _fields(request):
 
 @csrf_exempt
 def receive(request, year, month, day, slug):
-    try:
-        post = Post.objects.published().get(
-            slug=slug, published_at__date=datetime.date(year, month, day)
-        )
-    except (ValueError, Post.DoesNotExist) as error:
-        raise Http404 from error
+    post = Post.objects.published().at_permalink(year, month, day, slug)
+    if post is None:
+        raise Http404
     if request.method != "POST":
         return _answer("I really need an ID for this to work.", status=405)
     if refused := guard.refusal(request):

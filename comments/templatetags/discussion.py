@@ -9,7 +9,7 @@ from blog.models import SiteOptions
 from .. import cookies
 from ..forms import CommentForm
 from ..markup import render_comment_text
-from ..models import Comment, State
+from ..models import Comment
 from ..tree import build_thread, comment_page_url, held_comment_id, paginate, shown_comments
 
 register = template.Library()
@@ -44,9 +44,7 @@ def comment_form(context, post):
     form.replying_to = None
     reply_to = request.GET.get("replytocom", "")
     if reply_to.isdigit():
-        parent = (
-            Comment.objects.for_model(post).filter(pk=int(reply_to), state=State.APPROVED).first()
-        )
+        parent = Comment.objects.for_model(post).approved().filter(pk=int(reply_to)).first()
         if parent is not None:
             form.initial["reply_to"] = parent.pk
             form.replying_to = parent
