@@ -33,16 +33,7 @@ def entry_at(url, request):
     entries = Post.objects.published().select_related("author")
     kwargs = match.kwargs
     if match.view_name in ("blog:post", "blog:post-page", "wordpress:embed-post"):
-        return (
-            entries.posts()
-            .filter(
-                published_at__date__year=kwargs["year"],
-                published_at__date__month=kwargs["month"],
-                published_at__date__day=kwargs["day"],
-                slug=kwargs["slug"],
-            )
-            .first()
-        )
+        return entries.at_permalink(kwargs["year"], kwargs["month"], kwargs["day"], kwargs["slug"])
     if match.view_name == "page":
         return entries.page_at(kwargs["path"])
     return None
@@ -107,8 +98,8 @@ def embed_page(request, path):
 
 
 def _card(request, entry):
-    unlocked = not entry.password
-    teaser = render_teaser(entry.excerpt or entry.body) if unlocked else ""
+    visible = entry.visible_content(request)
+    teaser = render_teaser(visible.excerpt or visible.body) if visible.unlocked else ""
     context = {
         "post": entry,
         "teaser": Truncator(teaser).words(55, html=True),

@@ -11,7 +11,7 @@ from django.db.models import CharField, Exists, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 
 from ..content import VisibleContent
@@ -338,12 +338,15 @@ class Post(models.Model):
             PASSWORD_COOKIE, default=None, salt=PASSWORD_COOKIE
         ) == password_token(self.password)
 
-    def visible_content(self, request=None, user=None):
+    def visible_content(self, request=None, user=None, password=None):
         """What of this entry a reader may see, the one rule every output follows: all of it,
-        unless a password protects it and the reader neither gave it (`request`'s cookie) nor
-        edits the entry (`user`, for exports: its author, or anyone with edit_others_posts).
-        With neither, only an entry without a password shows its content."""
+        unless a password protects it and the reader neither gave it (`request`'s cookie, or
+        `password` as the APIs take it) nor edits the entry (`user`, for exports and the APIs:
+        its author, or anyone with edit_others_posts). With none of these, only an entry
+        without a password shows its content."""
         unlocked = not self.password or (request is not None and self.password_unlocked(request))
+        if not unlocked and password is not None:
+            unlocked = constant_time_compare(password, self.password)
         if not unlocked and user is not None and user.is_authenticated:
             unlocked = user.pk == self.author_id or user.has_perm("blog.edit_others_posts")
         if not unlocked:

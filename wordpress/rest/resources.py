@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.http import JsonResponse
 
-from blog import capabilities
+from blog import capabilities, discussion
 from blog.models import Category, Media, Post, PostType, Status, Tag
 
 from ..writing import WriteError, save_entry, trash_entry
@@ -35,15 +35,10 @@ def _shaper(request):
 
 
 def _entries(request, post_type):
-    """Published entries, and for a signed-in caller also those they may edit."""
-    visible = Post.objects.published()
-    if request.user.is_authenticated:
-        editable = capabilities.editable(request.user, Post.objects.all())
-        visible = Post.objects.filter(
-            Q(pk__in=visible.values("pk")) | Q(pk__in=editable.values("pk"))
-        )
+    """The entries the caller may read: the site's own rule (`readable_by`)."""
     return (
-        visible.filter(post_type=post_type)
+        Post.objects.readable_by(request.user)
+        .filter(post_type=post_type)
         .select_related("author")
         .prefetch_related("categories", "tags")
     )
@@ -82,7 +77,9 @@ def _entry_collection(request, post_type):
             400,
             params={"status": "Status is forbidden."},
         )
-    if "any" not in statuses:
+    if statuses == ["publish"]:
+        entries = entries.published()
+    elif "any" not in statuses:
         entries = entries.filter(status__in=statuses)
     entries = _ordered(request, entries)
     password = request.GET.get("password")
@@ -388,11 +385,10 @@ def users(request, pk=None, method="GET"):
 
 
 def _approved_comments():
-    posts = Post.objects.published().filter(password="").as_comment_keys()
+    """Approved comments on entries whose discussion anyone may read (not behind a password)."""
+    posts = Post.objects.syndicated().as_comment_keys()
     return (
-        django_comments.get_model()
-        .objects.filter(is_public=True, is_removed=False, object_pk__in=posts)
-        .order_by("-submit_date", "-pk")
+        discussion.approved_comments().filter(object_pk__in=posts).order_by("-submit_date", "-pk")
     )
 
 

@@ -40,8 +40,9 @@ class Shaper:
         kind = "page" if entry.post_type == PostType.PAGE else "post"
         collection = "pages" if kind == "page" else "posts"
         protected = bool(entry.password)
-        unlocked = not protected or password == entry.password
-        excerpt = entry.excerpt or render_teaser(entry.body)
+        visible = entry.visible_content(user=self.request.user, password=password)
+        unlocked = visible.unlocked
+        excerpt = visible.excerpt or render_teaser(visible.body) if unlocked else ""
         data = {
             "id": entry.pk,
             "date": local(entry.published_at),
@@ -55,10 +56,10 @@ class Shaper:
             "link": self.absolute(entry.get_absolute_url()),
             "title": {"rendered": entry.title},
             "content": {
-                "rendered": render_post_body(entry.body, entry.pk) if unlocked else "",
+                "rendered": render_post_body(visible.body, entry.pk) if unlocked else "",
                 "protected": protected,
             },
-            "excerpt": {"rendered": excerpt if unlocked else "", "protected": protected},
+            "excerpt": {"rendered": excerpt, "protected": protected},
             "author": entry.author_id,
             "featured_media": entry.featured_image_id or 0,
             "comment_status": entry.comment_status,
