@@ -51,6 +51,15 @@ class ImportJobAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         jobs.queue(obj)
 
+    def delete_model(self, request, obj):
+        jobs.discard_files(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for job in queryset:
+            jobs.discard_files(job)
+        super().delete_queryset(request, queryset)
+
     @admin.display(description="Items read")
     def progress(self, job):
         return jobs.read_progress(job)
