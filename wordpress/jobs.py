@@ -54,18 +54,20 @@ def discard_files(job):
         job.file.delete(save=False)
 
 
-def queue(job):
-    transaction.on_commit(lambda: run_import.enqueue(job.pk))
+def queue(job, trust_html=False):
+    transaction.on_commit(lambda: run_import.enqueue(job.pk, trust_html=trust_html))
 
 
 @task()
-def run_import(job_id):
+def run_import(job_id, trust_html=False):
     job = ImportJob.objects.get(pk=job_id)
     job.state = ImportJob.State.RUNNING
     job.save(update_fields=["state"])
     try:
         with job.file.open("rb") as source:
-            summary = Importer(progress=lambda done: write_progress(job, done)).run(source)
+            summary = Importer(
+                progress=lambda done: write_progress(job, done), trust_html=trust_html
+            ).run(source)
     except (WXRError, OSError) as error:
         job.state, job.error = ImportJob.State.FAILED, str(error)
     except Exception as error:  # reported on the import page, not lost in a log
