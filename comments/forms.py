@@ -11,6 +11,7 @@ from django.core.validators import URLValidator
 from django_comments_xtd.forms import XtdCommentForm
 
 from blog.models import SiteOptions
+from blog.text import xml_text
 
 from .models import Comment
 
@@ -89,6 +90,16 @@ class CommentForm(XtdCommentForm):
             self.fields["name"].required = self.fields["email"].required = False
         if not self.is_bound:
             self.initial["token"] = self.make_token()
+
+    def clean_name(self):
+        return xml_text(self.cleaned_data["name"])
+
+    def clean_comment(self):
+        """Characters XML 1.0 forbids are dropped: feeds and exports must stay readable."""
+        text = xml_text(super().clean_comment())
+        if not text.strip():
+            raise forms.ValidationError(self.fields["comment"].error_messages["required"])
+        return text
 
     def make_token(self, issued=None):
         """A signed, single-use token: which post, a nonce, when the form was served."""
