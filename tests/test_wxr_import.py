@@ -493,3 +493,18 @@ def test_downloads_go_only_through_the_safe_fetcher(db, settings, monkeypatch):
     summary = run_import(export_with_attachment(url), download_media=True)
     assert Media.objects.get(wp_id=8).remote_url == url
     assert any("not downloaded (refused address 10.0.0.9)" in line for line in summary.skipped)
+
+
+@pytest.mark.parametrize(
+    "name, mime_type",
+    [
+        ("harbour.JPG?ver=2", "image/jpeg"),
+        ("harbour.webp", "image/webp"),
+        ("talk.m4a", "audio/mp4"),
+        ("walk.mp4", "video/mp4"),
+        ("notes.inkwell-unknown", "application/octet-stream"),
+    ],
+)
+def test_remote_attachments_are_typed_by_their_name(db, name, mime_type):
+    run_import(export_with_attachment(f"https://old.example/wp-content/uploads/{name}"))
+    assert Media.objects.get(wp_id=8).mime_type == mime_type
