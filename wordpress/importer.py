@@ -29,6 +29,7 @@ from blog.models import (
     Category,
     Discussion,
     Media,
+    OldSlug,
     Post,
     PostType,
     PostViews,
@@ -273,11 +274,11 @@ class Importer:
         post.is_sticky = item.sticky
         post.menu_order = item.menu_order
         post.legacy_path = legacy_path(item.link)
-        if old_slug := item.meta.get("_wp_old_slug", "").strip():
-            post.old_slugs = f"/{unquote(old_slug)}/"
         if post.status == Status.TRASH:
             post.trashed_at = post.trashed_at or timezone.now()
         post.save()
+        if old_slug := unquote(item.meta.get("_wp_old_slug", "").strip())[:200]:
+            OldSlug.objects.get_or_create(entry=post, slug=old_slug, path="")
         if item.parent:
             self.parents[item.wp_id] = item.parent
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
