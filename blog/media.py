@@ -8,6 +8,7 @@ carry scripts. Everything goes through Django's storage API.
 """
 
 import io
+import mimetypes
 import os
 import warnings
 
@@ -154,17 +155,11 @@ def _generate_sizes(media, image, image_format):
 
 
 def mime_type_for(name):
-    """A MIME type from a file name, for attachments kept at their old address."""
+    """A MIME type from a file name, for attachments kept at their old address: the library's
+    own types first (Python 3.11's table lacks WebP and M4A), then the standard table."""
     extension = _extension(name.split("?", 1)[0])
-    images = {
-        ".jpg": "image/jpeg",
-        ".jpeg": "image/jpeg",
-        ".png": "image/png",
-        ".gif": "image/gif",
-        ".webp": "image/webp",
-    }
-    if extension in images:
-        return images[extension]
     if extension in FILE_TYPES:
         return FILE_TYPES[extension][0]
-    return "application/octet-stream"
+    if extension == ".webp":
+        return IMAGE_FORMATS["WEBP"]
+    return mimetypes.guess_type(f"file{extension}")[0] or "application/octet-stream"

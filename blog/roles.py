@@ -1,5 +1,6 @@
-"""WordPress's roles as Django groups: what each may do. The groups are made by a migration;
-who sees and changes which post is enforced in the admin (blog/admin.py)."""
+"""WordPress's roles as Django groups: what each may do. The groups are kept in step after every
+migrate and flush (post_migrate); who sees and changes which entry is enforced in the admin
+(blog/admin/entries.py)."""
 
 ADMINISTRATOR, EDITOR, AUTHOR, CONTRIBUTOR = "Administrator", "Editor", "Author", "Contributor"
 
@@ -56,17 +57,6 @@ ROLES = {
 }
 
 
-def create_roles(apps, schema_editor):
-    """The migration step: permissions first (they are normally made after migrating)."""
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    ensure_roles(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
-
-
 def restore_roles(sender, **kwargs):
     """After every migrate or flush (post_migrate): the groups exist with their permissions."""
     from django.contrib.auth.models import Group, Permission
@@ -74,7 +64,7 @@ def restore_roles(sender, **kwargs):
     ensure_roles(Group, Permission)
 
 
-def ensure_roles(Group, Permission):  # noqa: N803 (model classes, as migrations pass them)
+def ensure_roles(Group, Permission):  # noqa: N803 (model classes)
     for role, permissions in ROLES.items():
         group, _ = Group.objects.get_or_create(name=role)
         if permissions == "*":

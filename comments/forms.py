@@ -11,10 +11,12 @@ from django.core.validators import URLValidator
 from django_comments_xtd.forms import XtdCommentForm
 
 from blog.models import SiteOptions
+from blog.text import xml_text
 
 from .models import Comment
 
 REQUIRED = "Error: Please fill the required fields."
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 TOKEN_SALT = "inkwell.comment-form-token"
 TOKEN_MAX_AGE = 2 * 3600
 
@@ -39,7 +41,7 @@ class CommentForm(XtdCommentForm):
         max_length=200,
         required=False,
         assume_scheme="https",
-        validators=[URLValidator(schemes=["http", "https"])],
+        validators=[WEB_ADDRESS],
         error_messages={
             "invalid": "Error: Please enter a valid website address (http:// or https://).",
             "max_length": "Error: Your URL is too long.",
@@ -89,6 +91,16 @@ class CommentForm(XtdCommentForm):
         if not self.is_bound:
             self.initial["token"] = self.make_token()
 
+    def clean_name(self):
+        return xml_text(self.cleaned_data["name"])
+
+    def clean_comment(self):
+        """Characters XML 1.0 forbids are dropped: feeds and exports must stay readable."""
+        text = xml_text(super().clean_comment())
+        if not text.strip():
+            raise forms.ValidationError(self.fields["comment"].error_messages["required"])
+        return text
+
     def make_token(self, issued=None):
         """A signed, single-use token: which post, a nonce, when the form was served."""
         issued = int(time.time() if issued is None else issued)
@@ -137,3 +149,12 @@ class CommentForm(XtdCommentForm):
         for errors in self.errors.values():
             messages.extend(m for m in errors if m not in messages)
         return messages
+
+
+def web_address(value):
+    """`value` as the form keeps a commenter's website (http or https only), or "" when the
+    form would refuse it: for comments that arrive by other ways, such as an import."""
+    try:
+        return CommentForm.base_fields["url"].clean(value)
+    except forms.ValidationError:
+        return ""

@@ -67,14 +67,6 @@ class Comment(XtdComment):
         super().save(*args, **kwargs)
 
     @property
-    def is_approved(self):
-        return self.state == State.APPROVED
-
-    @property
-    def author_display(self):
-        return self.name
-
-    @property
     def anchor(self):
         return f"comment-{self.pk}"
 

@@ -165,6 +165,8 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Serve uploads from Django itself: right for a single host, off when a CDN or S3 serves them.
 INKWELL_SERVE_MEDIA = env_bool("INKWELL_SERVE_MEDIA", True)
+# Files no URL serves (uploaded WordPress exports while they are imported); never under MEDIA_ROOT.
+INKWELL_PRIVATE_DIR = Path(os.environ.get("INKWELL_PRIVATE_DIR", VAR_DIR / "private"))
 STORAGES = {
     # Uploads: local files by default; S3-compatible storage by configuration alone, e.g.
     # MEDIA_STORAGE_BACKEND=storages.backends.s3.S3Storage and MEDIA_STORAGE_OPTIONS as JSON

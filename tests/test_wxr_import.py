@@ -403,6 +403,7 @@ def test_admin_import_page_runs_the_import_as_a_task(
     admin_client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
+    settings.INKWELL_PRIVATE_DIR = tmp_path / "private"
     upload = io.BytesIO(WXR_11.encode())
     upload.name = "old-blog.xml"
     with django_capture_on_commit_callbacks(execute=True):
@@ -421,6 +422,7 @@ def test_admin_import_page_runs_the_import_as_a_task(
 
 def test_admin_import_refuses_a_file_that_is_not_an_export(admin_client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.INKWELL_PRIVATE_DIR = tmp_path / "private"
     upload = io.BytesIO(b"PK\x03\x04 a zip file")
     upload.name = "backup.zip"
     response = admin_client.post("/admin/blog/importjob/add/", {"file": upload})
@@ -431,6 +433,7 @@ def test_admin_import_of_a_broken_file_fails_with_the_reason(
     admin_client, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = tmp_path
+    settings.INKWELL_PRIVATE_DIR = tmp_path / "private"
     upload = io.BytesIO(WXR_11[:900].encode())
     upload.name = "cut.xml"
     with django_capture_on_commit_callbacks(execute=True):
@@ -453,6 +456,7 @@ def export_with_attachment(url):
 
 def test_attachments_stay_remote_unless_downloading_is_asked(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    settings.INKWELL_PRIVATE_DIR = tmp_path / "private"
     from tests.loopback import Site
 
     settings.INKWELL_FETCH_ALLOW_LOOPBACK = True
@@ -489,3 +493,18 @@ def test_downloads_go_only_through_the_safe_fetcher(db, settings, monkeypatch):
     summary = run_import(export_with_attachment(url), download_media=True)
     assert Media.objects.get(wp_id=8).remote_url == url
     assert any("not downloaded (refused address 10.0.0.9)" in line for line in summary.skipped)
+
+
+@pytest.mark.parametrize(
+    "name, mime_type",
+    [
+        ("harbour.JPG?ver=2", "image/jpeg"),
+        ("harbour.webp", "image/webp"),
+        ("talk.m4a", "audio/mp4"),
+        ("walk.mp4", "video/mp4"),
+        ("notes.inkwell-unknown", "application/octet-stream"),
+    ],
+)
+def test_remote_attachments_are_typed_by_their_name(db, name, mime_type):
+    run_import(export_with_attachment(f"https://old.example/wp-content/uploads/{name}"))
+    assert Media.objects.get(wp_id=8).mime_type == mime_type

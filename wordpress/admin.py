@@ -13,6 +13,14 @@ from .models import ApplicationPassword
 
 
 class ImportForm(forms.ModelForm):
+    trust_html = forms.BooleanField(
+        required=False,
+        label="Trust the HTML in this file",
+        help_text="Keep scripts, styles, embeds and event handlers in posts as written. Leave "
+        "unticked unless the file comes from a site you control: by default entries are "
+        "cleaned as for a writer without “unfiltered HTML”.",
+    )
+
     class Meta:
         model = ImportJob
         fields = ["file"]
@@ -43,7 +51,9 @@ class ImportJobAdmin(admin.ModelAdmin):
     change_form_template = "admin/wordpress/importjob_change_form.html"
 
     def get_fields(self, request, obj=None):
-        return ["file"] if obj is None else self.readonly_fields
+        if obj is not None:
+            return self.readonly_fields
+        return ["file", "trust_html"] if request.user.has_perm("blog.unfiltered_html") else ["file"]
 
     def has_change_permission(self, request, obj=None):
         return False if obj is not None else super().has_change_permission(request, obj)
@@ -51,7 +61,17 @@ class ImportJobAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.created_by = request.user
         super().save_model(request, obj, form, change)
-        jobs.queue(obj)
+        trusted = request.user.has_perm("blog.unfiltered_html")
+        jobs.queue(obj, trust_html=trusted and form.cleaned_data.get("trust_html", False))
+
+    def delete_model(self, request, obj):
+        jobs.discard_files(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for job in queryset:
+            jobs.discard_files(job)
+        super().delete_queryset(request, queryset)
 
     @admin.display(description="Items read")
     def progress(self, job):

@@ -1,6 +1,11 @@
 """Importing a WordPress export: authors, terms, posts, pages, attachments and comments, with
 WordPress's IDs kept on our records so every old link still leads somewhere and a second run
-updates in place. One transaction per run: a failure writes nothing."""
+updates in place. One transaction per run: a failure writes nothing.
+
+Imported content is cleaned as if typed here: post bodies and excerpts pass the filter of a
+writer without "unfiltered HTML" (unless the importing administrator trusts the file), comment
+authors' websites must be http(s) addresses as the comment form demands, and so must
+attachment addresses."""
 
 import datetime
 import ipaddress
@@ -19,10 +24,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog import media as media_files
+from blog.forms import sanitize_post_html
 from blog.models import (
     Category,
     Discussion,
     Media,
+    OldSlug,
     Post,
     PostType,
     PostViews,
@@ -30,6 +37,7 @@ from blog.models import (
     Status,
     Tag,
 )
+from comments.forms import web_address
 from comments.pings import fetch
 from comments.signals import no_outgoing_pings
 
@@ -89,6 +97,7 @@ class Importer:
         progress=None,
         dry_run=False,
         download_media=False,
+        trust_html=False,
     ):
         self.media_dir = Path(media_dir) if media_dir else None
         self.default_author = default_author
@@ -96,6 +105,7 @@ class Importer:
         self.progress = progress or (lambda done: None)
         self.dry_run = dry_run
         self.download_media = download_media
+        self.trust_html = trust_html
         self.summary = Summary()
         self.users = {}
         self.seen_items, self.seen_comments = set(), set()
@@ -251,8 +261,8 @@ class Importer:
         post.post_type = PostType.POST if item.post_type == "post" else PostType.PAGE
         post.title = item.title[:255]
         post.slug = item.slug[:200]
-        post.body = item.content
-        post.excerpt = item.excerpt
+        post.body = self._html(item.content)
+        post.excerpt = self._html(item.excerpt)
         post.author = self._user_for(item.creator, label)
         post.status = item.status
         post.published_at = self._published_at(item)
@@ -264,11 +274,11 @@ class Importer:
         post.is_sticky = item.sticky
         post.menu_order = item.menu_order
         post.legacy_path = legacy_path(item.link)
-        if old_slug := item.meta.get("_wp_old_slug", "").strip():
-            post.old_slugs = f"/{unquote(old_slug)}/"
         if post.status == Status.TRASH:
             post.trashed_at = post.trashed_at or timezone.now()
         post.save()
+        if old_slug := unquote(item.meta.get("_wp_old_slug", "").strip())[:200]:
+            OldSlug.objects.get_or_create(entry=post, slug=old_slug, path="")
         if item.parent:
             self.parents[item.wp_id] = item.parent
         thumbnail = item.meta.get("_thumbnail_id", "").strip()
@@ -284,12 +294,18 @@ class Importer:
         self._comments(post, item, label)
         return post
 
+    def _html(self, html):
+        return html if self.trust_html else sanitize_post_html(html)
+
     def _attachment(self, item, label):
         if not item.wp_id or item.wp_id in self.seen_items:
             self.summary.skip("attachments", label, "missing or duplicate wp:post_id")
             return None
         self.seen_items.add(item.wp_id)
         url = item.attachment_url or item.link
+        if urlsplit(url).scheme.lower() not in ("", "http", "https"):
+            self.summary.skip("attachments", label, "its address is not an http(s) URL")
+            return None
         entry = Media.objects.filter(wp_id=item.wp_id).first()
         created = entry is None
         entry = entry or Media(wp_id=item.wp_id)
@@ -399,7 +415,12 @@ class Importer:
             comment = Comment(content_object=post, site_id=settings.SITE_ID, wp_id=data.wp_id)
         comment.user_name = (data.author or "Anonymous")[:245]
         comment.user_email = data.email[:254]
-        comment.user_url = data.url[:200]
+        comment.user_url = web_address(data.url)
+        if data.url and not comment.user_url:
+            self.summary.skipped.append(
+                f"comment {data.wp_id}: website {data.url[:80]!r} is not an http(s) address; "
+                "left out"
+            )
         comment.ip_address = valid_ip(data.ip)
         comment.comment = data.content
         if data.date_gmt:

@@ -41,14 +41,17 @@ def pattern_for(structure):
 
 
 def old_permalink_target(path):
-    """The new URL for an old address, or None: the address an imported entry had, then the
-    old site's permalink structure, then former slugs under our own structure."""
+    """The new URL for an old address, or None: the address an imported entry had, a former
+    permalink of an entry here, then the old site's permalink structure and our own with a
+    former slug. Every lookup is by an indexed column."""
     path = unquote(path)
     entries = Post.objects.published()
     tidy = path if path.endswith("/") else path + "/"
     for candidate in (path, tidy):
         if entry := entries.filter(legacy_path=candidate).first():
             return entry.get_absolute_url()
+    if entry := entries.filter(old_addresses__path=tidy).first():
+        return entry.get_absolute_url()
     structures = [SiteOptions.get().old_permalink_structure, OWN_STRUCTURE]
     for structure in filter(None, structures):
         match = pattern_for(structure).match(path)
@@ -70,4 +73,4 @@ def _post_for(found, posts):
     if found.get("month"):
         posts = posts.filter(published_at__month=int(found["month"]))
     slug = found["slug"]
-    return posts.filter(slug=slug).first() or posts.filter(old_slugs__contains=f"/{slug}/").first()
+    return posts.filter(slug=slug).first() or posts.filter(old_addresses__slug=slug).first()

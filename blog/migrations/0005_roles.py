@@ -1,6 +1,9 @@
-from django.db import migrations
+"""Once made WordPress's roles by calling blog.roles, live code whose behaviour changes. The roles
+are now kept by the post_migrate handler (blog.roles.restore_roles), which runs after every
+migrate and flush, once every app's permissions exist; so this step does nothing, and stays only
+so databases that applied it keep a consistent history."""
 
-from blog.roles import create_roles
+from django.db import migrations
 
 
 class Migration(migrations.Migration):
@@ -11,4 +14,4 @@ class Migration(migrations.Migration):
         ("contenttypes", "0002_remove_content_type_name"),
     ]
 
-    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]
+    operations = []

@@ -18,6 +18,7 @@ from .entries import (
 )
 from .import_jobs import ImportJob
 from .library import Media, media_upload_path
+from .old_addresses import OldSlug
 from .options import WIDGETS, SiteOptions, validate_timezone, validate_widget_list
 from .taxonomy import Category, Tag
 
@@ -29,6 +30,7 @@ __all__ = [
     "Discussion",
     "ImportJob",
     "Media",
+    "OldSlug",
     "Page",
     "PageManager",
     "Post",

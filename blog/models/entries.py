@@ -2,11 +2,12 @@
 reader may see (`Post.objects.published()`)."""
 
 import datetime
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.db import models
+from django.db import models, transaction
 from django.db.models import CharField, Exists, Q
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.text import slugify
 
 from ..content import VisibleContent
 from .choices import Discussion, PostType, Status
+from .old_addresses import OldSlug
 from .options import SiteOptions
 from .taxonomy import Category, Tag
 
@@ -116,6 +118,8 @@ class PostQuerySet(models.QuerySet):
 
 
 PASSWORD_COOKIE = "inkwell-postpass"
+# What a permalink is made of: a change to any of them leaves an old address to redirect.
+ADDRESS_FIELDS = frozenset({"post_type", "slug", "published_at", "parent_id", "status"})
 
 
 def password_token(password):
@@ -213,9 +217,6 @@ class Post(models.Model):
         editable=False,
         help_text="Where this entry lived on the old site; that address redirects here.",
     )
-    old_slugs = models.TextField(
-        blank=True, editable=False, help_text="Former slugs, as /slug/slug/, still redirected."
-    )
     featured_image = models.ForeignKey(
         "blog.Media",
         null=True,
@@ -260,7 +261,10 @@ class Post(models.Model):
         if not self.slug:
             self.slug = slugify(self.title, allow_unicode=True)[:190] or str(self.post_type)
         self.slug = self._unique_slug(self.slug)
-        super().save(*args, **kwargs)
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            self._keep_old_address()
+        self._saved_address = self._address()
 
     def get_absolute_url(self):
         if self.post_type == PostType.PAGE:
@@ -310,6 +314,28 @@ class Post(models.Model):
         while candidate in taken:
             candidate, n = f"{slug}-{n}", n + 1
         return candidate
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        entry = super().from_db(db, field_names, values)
+        if ADDRESS_FIELDS.issubset(field_names):
+            entry._saved_address = entry._address()
+        return entry
+
+    def _address(self):
+        return {name: getattr(self, name) for name in ADDRESS_FIELDS}
+
+    def _keep_old_address(self):
+        """A published entry whose permalink changed keeps answering at the old one."""
+        before = getattr(self, "_saved_address", None)
+        if not before or before["status"] not in (Status.PUBLISH, Status.FUTURE, Status.PRIVATE):
+            return
+        if before == self._address():
+            return
+        previous = Post(pk=self.pk, **before)
+        old_path = unquote(previous.get_absolute_url())
+        if old_path != unquote(self.get_absolute_url()):
+            OldSlug.objects.get_or_create(entry=self, slug=previous.slug, path=old_path)
 
     @property
     def comments_feed_url(self):

@@ -1,11 +1,35 @@
-"""WordPress imports started from the admin."""
+"""WordPress imports started from the admin, and the private storage their uploads wait in."""
+
+import os
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under INKWELL_PRIVATE_DIR: outside MEDIA_ROOT and the media storage, so no URL
+    serves them. An export holds e-mails, IPs, drafts and post passwords."""
+
+    @property
+    def base_location(self):
+        return str(settings.INKWELL_PRIVATE_DIR)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no URL.")
+
+
+def private_storage():
+    return PrivateStorage()
+
+
 class ImportJob(models.Model):
-    """A WordPress export uploaded in the admin and imported by the background worker."""
+    """A WordPress export uploaded in the admin and imported by the background worker.
+    The uploaded file is private and deleted when the import ends, whatever the outcome."""
 
     class State(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -13,7 +37,7 @@ class ImportJob(models.Model):
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
-    file = models.FileField(upload_to="imports/%Y/%m/", max_length=300)
+    file = models.FileField(upload_to="imports/", storage=private_storage, max_length=300)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     items_done = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict, blank=True)

@@ -26,6 +26,13 @@ class Command(BaseCommand):
             "addresses only); without it they stay at their old addresses",
         )
 
+        parser.add_argument(
+            "--trust-html",
+            action="store_true",
+            help="keep the posts' HTML as written (scripts, styles, embeds); by default it is "
+            "cleaned as for a writer without unfiltered HTML",
+        )
+
     def handle(self, *args, **options):
         def progress(done):
             if sys.stdout.isatty() or options["verbosity"] > 1:
@@ -39,6 +46,7 @@ class Command(BaseCommand):
             progress=progress,
             dry_run=options["dry_run"],
             download_media=options["download_media"],
+            trust_html=options["trust_html"],
         )
         try:
             summary = importer.run(options["file"])
