@@ -2,12 +2,13 @@
 
 Guarantees, in order: http or https only; no credentials in the URL; only allowed ports; the
 host is resolved once and every address must be public (loopback, private, link-local,
-multicast, reserved, unspecified and IPv4-mapped forms of those are refused before any
-connection); the connection goes to the address that was checked, so a second DNS answer
-cannot redirect it; every redirect hop is checked the same way, up to the caller's limit;
-connect and read timeouts and an overall deadline; the body is cut at a byte cap; requests
-carry Inkwell's own User-Agent. INKWELL_FETCH_ALLOW_LOOPBACK=1 lets loopback addresses
-through, on any port, for local testing only.
+site-local, multicast, reserved and unspecified addresses are refused before any connection, and
+so is an IPv6 address whose embedded IPv4 address is one of those); the connection goes to the
+address that was checked, so a second DNS answer cannot redirect it; every redirect hop is
+checked the same way, up to the caller's limit; connect and read timeouts and an overall
+deadline; the body is cut at a byte cap; requests carry Inkwell's own User-Agent.
+INKWELL_FETCH_ALLOW_LOOPBACK=1 lets loopback addresses through, on any port, for local testing
+only.
 """
 
 import http.client
@@ -64,14 +65,55 @@ def _allow_loopback():
     return settings.INKWELL_FETCH_ALLOW_LOOPBACK
 
 
+NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+
+
+def embedded_ipv4(ip):
+    """The IPv4 address an IPv6 address carries, in any of the forms that reach one:
+    IPv4-mapped, IPv4-translated, 6to4, Teredo (its client), NAT64 and IPv4-compatible."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in NAT64_WELL_KNOWN or ip in NAT64_LOCAL_USE or ip in IPV4_TRANSLATED:
+        return low32
+    if ip in IPV4_COMPATIBLE and int(ip) > 1:
+        return low32
+    return None
+
+
+def _is_public(ip):
+    return not (
+        ip.is_multicast
+        or not ip.is_global
+        or ip.is_reserved
+        or ip.is_unspecified
+        or getattr(ip, "is_site_local", False)
+    )
+
+
 def check_address(address):
-    """Refuse every address that is not a public unicast one (loopback only when allowed)."""
+    """Refuse every address that is not a public unicast one (loopback only when allowed).
+    An IPv6 address that embeds an IPv4 one must pass for both, since a public-looking 6to4
+    address can lead into a private IPv4 network; only the well-known NAT64 prefix, which
+    reaches nothing but the IPv4 address it carries, is judged by that address alone."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if ip.is_loopback and _allow_loopback():
         return ip
-    if ip.is_multicast or not ip.is_global or ip.is_reserved or ip.is_unspecified:
+    if isinstance(ip, ipaddress.IPv6Address) and (inner := embedded_ipv4(ip)) is not None:
+        if not _is_public(inner):
+            raise FetchError(f"refused address {ip} (it reaches {inner})")
+        if ip in NAT64_WELL_KNOWN:
+            return ip
+    if not _is_public(ip):
         raise FetchError(f"refused address {ip}")
     return ip
 
