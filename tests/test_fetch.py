@@ -8,7 +8,7 @@ import time
 import pytest
 
 from comments.pings import fetch
-from tests.loopback import Site, never_answers
+from tests.loopback import Site, drips, never_answers
 
 REFUSED = [
     "10.1.2.3",
@@ -213,3 +213,16 @@ def test_a_peer_that_never_answers_times_out(settings, site):
     with pytest.raises(fetch.FetchError):
         fetch.fetch(site.url + "/slow")
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("interval", [0.2, 0.45])
+def test_a_peer_that_drips_bytes_fails_at_the_overall_deadline(settings, site, interval):
+    """Each byte comes well within the per-read timeout; the overall deadline (twice
+    INKWELL_FETCH_TIMEOUT) still ends the fetch, however long the peer would go on."""
+    settings.INKWELL_FETCH_ALLOW_LOOPBACK = True
+    settings.INKWELL_FETCH_TIMEOUT = 0.5
+    site.handle("/drip", drips(interval=interval, seconds=20))
+    started = time.monotonic()
+    with pytest.raises(fetch.FetchError, match="took too long"):
+        fetch.fetch(site.url + "/drip")
+    assert time.monotonic() - started < 10
