@@ -5,12 +5,14 @@ tasks in the database). Production behaviour switches on when DEBUG is off and A
 set in the environment; `manage.py check --deploy` is then clean.
 """
 
+import ipaddress
 import json
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("INKWELL_VAR_DIR", BASE_DIR / "var"))
@@ -69,6 +71,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "blog.clients.ForwardedHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -221,6 +224,13 @@ INKWELL_PING_MAX_BODY = int(os.environ.get("INKWELL_PING_MAX_BODY", str(64 * 102
 INKWELL_PINGBACK_RECHECK_SECONDS = int(os.environ.get("INKWELL_PINGBACK_RECHECK_SECONDS", "600"))
 # Host names this site also answers to, for recognising its own URLs in pingbacks.
 INKWELL_SITE_DOMAINS = env_list("INKWELL_SITE_DOMAINS")
+# Proxies (IPs or CIDRs) whose X-Forwarded-For and X-Forwarded-Proto are believed: blog/clients.py.
+INKWELL_TRUSTED_PROXIES = env_list("INKWELL_TRUSTED_PROXIES")
+for _proxy in INKWELL_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError as _error:
+        raise ImproperlyConfigured(f"INKWELL_TRUSTED_PROXIES: {_error}") from _error
 
 LOGGING = {
     "version": 1,
@@ -230,7 +240,8 @@ LOGGING = {
 }
 
 if PRODUCTION:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    if INKWELL_TRUSTED_PROXIES:  # and then only from them: blog.clients.ForwardedHeadersMiddleware
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
