@@ -5,6 +5,7 @@ tasks in the database). Production behaviour switches on when DEBUG is off and A
 set in the environment; `manage.py check --deploy` is then clean.
 """
 
+import datetime
 import ipaddress
 import json
 import os
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "reversion",
     "django_prose_editor",
     "django_tasks_db",
+    "axes",
     "blog",
     "comments",
     "wordpress",
@@ -82,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.origin.RequestOriginMiddleware",
     "blog.middleware.SiteOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,6 +144,25 @@ TASKS = {
         "BACKEND": os.environ.get("INKWELL_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Brute-force defence (django-axes): after INKWELL_LOGIN_FAILURE_LIMIT failed logins for one
+# account or from one client address, every login for it is refused for the cool-off time, the
+# right password included. The post-password form counts the same way (blog/guesses.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+INKWELL_LOGIN_FAILURE_LIMIT = 10
+INKWELL_LOGIN_COOLOFF = datetime.timedelta(
+    minutes=float(os.environ.get("INKWELL_LOGIN_COOLOFF_MINUTES", "15"))
+)
+AXES_FAILURE_LIMIT = INKWELL_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = INKWELL_LOGIN_COOLOFF
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "blog.clients.client_ip"
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
