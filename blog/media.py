@@ -1,21 +1,27 @@
 """Uploads into the media library: checked, normalised and resized with Pillow.
 
 Images: the file must really be the image it claims to be (fully decoded, not truncated, not a
-decompression bomb); EXIF orientation is applied and all metadata (location included) dropped;
-originals wider or taller than 2560 px are scaled down, as WordPress does; WordPress's sizes are
-generated. Other files: PDF and audio only, within the size limit. SVG is refused: it can
-carry scripts. Everything goes through Django's storage API.
+decompression bomb); its size is read from the header first and anything that would need more
+than MAX_DECODED_BYTES to decode is refused (large JPEG photos are decoded at a reduced scale
+instead); EXIF orientation is applied and all metadata (location included) dropped; originals
+wider or taller than 2560 px are scaled down, as WordPress does; WordPress's sizes are
+generated; animations keep their frames but lose every other block (blog/animations.py).
+Other files: PDF and audio only, each checked by its content, within the size limit. SVG is
+refused: it can carry scripts. Everything goes through Django's storage API.
 """
 
 import io
 import mimetypes
 import os
 import warnings
+from math import inf
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps
+
+from . import animations
 
 # WordPress's sizes: (name, width, height, crop).
 SIZES = [
@@ -28,15 +34,38 @@ SIZES = [
 ]
 BIG_IMAGE_THRESHOLD = 2560
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
+IMAGE_EXTENSIONS = {
+    "JPEG": (".jpg", ".jpeg"),
+    "PNG": (".png",),
+    "GIF": (".gif",),
+    "WEBP": (".webp",),
+}
+
+
+def _is_mp3(head):
+    if head[:3] == b"ID3":
+        return True
+    # an MPEG audio frame header: sync bits, a real version, layer, bitrate and sample rate
+    if len(head) < 4 or head[0] != 0xFF or head[1] & 0xE0 != 0xE0:
+        return False
+    version, layer = (head[1] >> 3) & 3, (head[1] >> 1) & 3
+    bitrate, rate = head[2] >> 4, (head[2] >> 2) & 3
+    return version != 1 and layer != 0 and bitrate != 15 and rate != 3
+
+
 FILE_TYPES = {
-    ".pdf": ("application/pdf", b"%PDF-"),
-    ".mp3": ("audio/mpeg", None),
-    ".m4a": ("audio/mp4", None),
-    ".ogg": ("audio/ogg", b"OggS"),
-    ".wav": ("audio/wav", b"RIFF"),
+    ".pdf": ("application/pdf", lambda head: head.startswith(b"%PDF-")),
+    ".mp3": ("audio/mpeg", _is_mp3),
+    ".m4a": ("audio/mp4", lambda head: head[4:8] == b"ftyp"),
+    ".ogg": ("audio/ogg", lambda head: head.startswith(b"OggS")),
+    ".wav": ("audio/wav", lambda head: head[:4] == b"RIFF" and head[8:12] == b"WAVE"),
 }
 # Decompression bombs: refuse anything above this many pixels before decoding it.
 Image.MAX_IMAGE_PIXELS = 50_000_000
+# What one decoded image may take in memory: 16 megapixels in colour (Pillow keeps 4 bytes a
+# pixel), 64 in greyscale or with a palette. JPEG photos are decoded at 1/2, 1/4 or 1/8 scale
+# when they are larger than they will be stored, so bigger photos still fit.
+MAX_DECODED_BYTES = 64 * 1024 * 1024
 
 
 def _extension(name):
@@ -57,19 +86,33 @@ def check_upload(upload):
     if extension in (".jpg", ".jpeg", ".png", ".gif", ".webp"):
         return "image"
     if extension in FILE_TYPES:
-        _, magic = FILE_TYPES[extension]
-        if magic:
-            upload.seek(0)
-            if not upload.read(len(magic)) == magic:
-                raise ValidationError(f"This is not a real {extension[1:].upper()} file.")
-            upload.seek(0)
+        upload.seek(0)
+        head = upload.read(16)
+        upload.seek(0)
+        if not FILE_TYPES[extension][1](head):
+            raise ValidationError(
+                f"This is not a real {extension[1:].upper()} file: its content is something else."
+            )
         return "file"
     allowed = "JPEG, PNG, GIF, WebP, PDF, MP3, M4A, OGG, WAV"
     raise ValidationError(f"Files of this type are not accepted. Allowed: {allowed}.")
 
 
+def _bytes_per_pixel(mode):
+    return 1 if mode in ("1", "L", "P") else 2 if mode.startswith("I;16") else 4
+
+
+def _fitted(width, height, box_width, box_height):
+    """(width, height) scaled down to fit the box (0: no limit), never up."""
+    ratio = min(box_width / width if box_width else inf, box_height / height if box_height else inf)
+    if ratio >= 1:
+        return width, height
+    return max(1, round(width * ratio)), max(1, round(height * ratio))
+
+
 def open_image(upload):
-    """Decode the whole image; a fake, truncated or oversized one raises ValidationError."""
+    """Decode the image, within the memory budget; a fake, truncated, oversized or too large
+    one raises ValidationError."""
     upload.seek(0)
     data = upload.read()
     try:
@@ -78,7 +121,21 @@ def open_image(upload):
             probe = Image.open(io.BytesIO(data))
             probe.verify()
             image = Image.open(io.BytesIO(data))
+            width, height = image.size
+            if image.format == "JPEG":
+                image.draft(
+                    image.mode, _fitted(width, height, BIG_IMAGE_THRESHOLD, BIG_IMAGE_THRESHOLD)
+                )
+            if image.size[0] * image.size[1] * _bytes_per_pixel(image.mode) > MAX_DECODED_BYTES:
+                raise ValidationError(
+                    f"The image is too large to be processed: {width} × {height} pixels. "
+                    "Images of up to 16 megapixels (4000 × 4000) are accepted; "
+                    "JPEG photos may be larger."
+                )
             image.load()
+            image.header_size = (width, height)  # before a reduced-scale JPEG decode
+    except ValidationError:
+        raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ValidationError("The image has too many pixels to be processed safely.") from error
     except Exception as error:  # Pillow raises many kinds for broken files
@@ -100,11 +157,11 @@ def _encode(image, image_format):
 
 
 def _resized(image, width, height, crop):
+    """A new, smaller image; the original is never copied whole."""
     if crop:
         return ImageOps.fit(image, (width, height), Image.Resampling.LANCZOS)
-    copy = image.copy()
-    copy.thumbnail((width or 100_000, height or 100_000), Image.Resampling.LANCZOS)
-    return copy
+    size = _fitted(image.width, image.height, width, height)
+    return image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def store(media, upload):
@@ -119,17 +176,21 @@ def store(media, upload):
 
     image = open_image(upload)
     image_format = image.format
+    stem, extension = os.path.splitext(name)
+    if extension.lower() not in IMAGE_EXTENSIONS[image_format]:
+        extension = IMAGE_EXTENSIONS[image_format][0]  # named for what it is
     animated = getattr(image, "is_animated", False)
-    if animated:  # keep animations as uploaded; only metadata-free re-encoding is skipped
+    if animated:  # frames kept as uploaded, every other block dropped
         upload.seek(0)
-        data = upload.read()
+        data = animations.clean(upload.read(), image_format)
     else:
-        image = ImageOps.exif_transpose(image)
-        if max(image.size) > BIG_IMAGE_THRESHOLD:
+        if max(image.header_size) > BIG_IMAGE_THRESHOLD:
+            # scaled first, turned upright after: the full-size image is never copied
             image = _resized(image, BIG_IMAGE_THRESHOLD, BIG_IMAGE_THRESHOLD, False)
-            stem, extension = os.path.splitext(name)
-            name = f"{stem}-scaled{extension}"
+            stem = f"{stem}-scaled"
+        image = ImageOps.exif_transpose(image)
         data = _encode(image, image_format)
+    name = stem + extension
     media.mime_type = IMAGE_FORMATS[image_format]
     media.width, media.height = image.size
     media.file_size = len(data)

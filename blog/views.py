@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
-from . import themes
+from . import guesses, themes
 from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
 from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, entry_id, password_token
@@ -126,6 +126,12 @@ def post_password(request):
     back = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = "/"
+    if not guesses.check(request, request.POST.get("post_password", ""), back):
+        return HttpResponse(
+            "Too many wrong passwords. Please try again later.\n",
+            status=429,
+            content_type="text/plain; charset=utf-8",
+        )
     response = redirect(back)
     response.set_signed_cookie(
         PASSWORD_COOKIE,

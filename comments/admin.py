@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from blog.clients import client_ip
 from blog.models import Post
 
 from . import notifications
@@ -161,7 +162,7 @@ class CommentAdmin(admin.ModelAdmin):
                     submit_date=timezone.now(),
                     parent_id=parent.pk,
                     kind=Kind.COMMENT,
-                    ip_address=request.META.get("REMOTE_ADDR"),
+                    ip_address=client_ip(request),
                     state=State.APPROVED,
                 )
                 reply.save()

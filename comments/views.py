@@ -9,6 +9,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
 from blog import themes
+from blog.clients import client_ip
 from blog.models import Post, SiteOptions, entry_id
 
 from . import cookies, moderation, notifications
@@ -43,7 +44,7 @@ def _new_comment(request, form):
     comment = form.get_comment_object()
     comment.kind = Kind.COMMENT
     comment.user_name = comment.user_name or "Anonymous"
-    comment.ip_address = request.META.get("REMOTE_ADDR")
+    comment.ip_address = client_ip(request)
     comment.user_agent = request.headers.get("User-Agent", "")[:255]
     if request.user.is_authenticated:
         comment.user = request.user

@@ -65,3 +65,23 @@ class Site:
 
 def never_answers(handler, body):
     time.sleep(30)
+
+
+def drips(interval=1.0, seconds=30):
+    """A peer that answers one byte every `interval` seconds, headers first, for `seconds`:
+    every single read succeeds, only the whole answer never ends."""
+
+    def answer(handler, body):
+        response = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nX-Padding: " + b"x" * 1000
+        handler.close_connection = True
+        started = time.monotonic()
+        try:
+            for byte in response:
+                if time.monotonic() - started > seconds:
+                    return
+                handler.wfile.write(bytes([byte]))
+                time.sleep(interval)
+        except OSError:  # the client gave up
+            return
+
+    return answer

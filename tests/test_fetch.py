@@ -8,7 +8,7 @@ import time
 import pytest
 
 from comments.pings import fetch
-from tests.loopback import Site, never_answers
+from tests.loopback import Site, drips, never_answers
 
 REFUSED = [
     "10.1.2.3",
@@ -30,6 +30,22 @@ REFUSED = [
     "fe80::1",
     "ff02::1",
     "::",
+    # IPv6 forms that carry an IPv4 address: the embedded address decides
+    "2002:7f00:1::1",  # 6to4 of 127.0.0.1
+    "2002:a00:1::",  # 6to4 of 10.0.0.1
+    "2002:a9fe:a9fe::1",  # 6to4 of 169.254.169.254
+    "2002:c0a8:101:1::1",  # 6to4 of 192.168.1.1
+    "2001:0:4136:e378:8000:63bf:f5ff:fffe",  # Teredo, client 10.0.0.1 (bits inverted)
+    "2001:0:5db8:d822:8000:63bf:80ff:fffe",  # Teredo, client 127.0.0.1
+    "64:ff9b::7f00:1",  # NAT64 of 127.0.0.1
+    "64:ff9b::a9fe:a9fe",  # NAT64 of 169.254.169.254
+    "64:ff9b:1::a00:1",  # local-use NAT64 of 10.0.0.1
+    "::127.0.0.1",  # IPv4-compatible
+    "::10.0.0.1",
+    "::ffff:0:a00:1",  # IPv4-translated
+    "fec0::1",  # site-local
+    "fec0:1234::5",
+    "feff::1",
 ]
 
 
@@ -78,6 +94,28 @@ def test_names_resolving_to_non_public_addresses_are_refused_before_connecting(
     with pytest.raises(fetch.FetchError, match="refused address"):
         fetch.fetch("http://victim.example/")
     assert no_connections == []
+
+
+@pytest.mark.parametrize(
+    "address, reaches",
+    [
+        ("2002:7f00:1::1", "127.0.0.1"),
+        ("2002:a00:1::", "10.0.0.1"),
+        ("2001:0:4136:e378:8000:63bf:f5ff:fffe", "10.0.0.1"),
+        ("64:ff9b::a9fe:a9fe", "169.254.169.254"),
+        ("64:ff9b:1::c0a8:101", "192.168.1.1"),
+        ("::10.0.0.1", "10.0.0.1"),
+    ],
+)
+def test_the_ipv4_address_inside_an_ipv6_one_is_what_is_checked(address, reaches):
+    assert str(fetch.embedded_ipv4(ipaddress.ip_address(address))) == reaches
+    with pytest.raises(fetch.FetchError, match=f"reaches {reaches}"):
+        fetch.check_address(address)
+
+
+@pytest.mark.parametrize("address", ["2002:5db8:d822::1", "64:ff9b::5db8:d822", "2606:4700::1"])
+def test_public_addresses_in_ipv6_forms_pass_the_address_check(address):
+    assert fetch.check_address(address) == ipaddress.ip_address(address)
 
 
 def test_one_bad_address_among_good_ones_is_enough_to_refuse(stub_resolver, no_connections):
@@ -175,3 +213,16 @@ def test_a_peer_that_never_answers_times_out(settings, site):
     with pytest.raises(fetch.FetchError):
         fetch.fetch(site.url + "/slow")
     assert time.monotonic() - started < 5
+
+
+@pytest.mark.parametrize("interval", [0.2, 0.45])
+def test_a_peer_that_drips_bytes_fails_at_the_overall_deadline(settings, site, interval):
+    """Each byte comes well within the per-read timeout; the overall deadline (twice
+    INKWELL_FETCH_TIMEOUT) still ends the fetch, however long the peer would go on."""
+    settings.INKWELL_FETCH_ALLOW_LOOPBACK = True
+    settings.INKWELL_FETCH_TIMEOUT = 0.5
+    site.handle("/drip", drips(interval=interval, seconds=20))
+    started = time.monotonic()
+    with pytest.raises(fetch.FetchError, match="took too long"):
+        fetch.fetch(site.url + "/drip")
+    assert time.monotonic() - started < 10

@@ -1,6 +1,7 @@
 """Pingbacks over real XML-RPC exchanges on loopback: a source page on a local server pings a
 post through xmlrpc.client; faults, limits and hostile bodies are answered properly."""
 
+import threading
 import time
 import tracemalloc
 import urllib.request
@@ -11,7 +12,7 @@ import pytest
 from blog.models import SiteOptions
 from comments.models import Comment
 from tests.factories import PostFactory
-from tests.loopback import Site, never_answers
+from tests.loopback import Site, drips, never_answers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -198,6 +199,41 @@ def test_a_source_that_never_answers_ties_up_nothing_beyond_the_timeout(
         lambda: proxy(live_server).pingback.ping(source_site.url + "/slow", target)
     ) == (0, "")
     assert time.monotonic() - started < 10
+
+
+def test_while_one_slow_source_is_checked_other_pings_are_answered_at_once_and_can_retry(
+    live_server, source_site, trusting, settings
+):
+    """One source fetch at a time per process: a ping that finds the slot taken gets fault 0
+    without its source being fetched, pages keep answering, and a retry later succeeds."""
+    settings.INKWELL_FETCH_TIMEOUT = 1.5
+    settings.INKWELL_PINGBACK_DETAILED_FAULTS = True
+    post = PostFactory()
+    target = live_server.url + post.get_absolute_url()
+    source_site.handle("/slow", drips(interval=0.3, seconds=20))
+    source_site.page("/honest", linking_page(target))
+    slow_fault = []
+    slow = threading.Thread(
+        target=lambda: slow_fault.append(
+            fault_of(lambda: proxy(live_server).pingback.ping(source_site.url + "/slow", target))
+        )
+    )
+    slow.start()
+    while not any(path == "/slow" for _, path, _, _ in source_site.requests):
+        time.sleep(0.05)
+
+    honest = source_site.url + "/honest"
+    busy = fault_of(lambda: proxy(live_server).pingback.ping(honest, target))
+    with urllib.request.urlopen(live_server.url + "/healthz") as health:
+        assert health.status == 200
+    assert slow.is_alive(), "the slow source was still being read"
+    assert busy == (0, "Another source is being checked; try again later.")
+    assert [path for _, path, _, _ in source_site.requests] == ["/slow"]
+
+    slow.join()
+    assert slow_fault[0][0] == 16  # the dripping source ran out of time
+    assert proxy(live_server).pingback.ping(honest, target).startswith("Pingback from")
+    assert Comment.objects.get().user_url == honest
 
 
 def test_same_source_and_target_are_fetched_once_per_window(live_server, source_site):

@@ -76,7 +76,8 @@ def post_json_ld(context, post, description):
         "publisher": {"@type": "Organization", "name": context["site"].title},
     }
     encoded = json.dumps(data, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES)
-    return mark_safe(f'<script type="application/ld+json">{encoded}</script>')
+    nonce = escape(getattr(request, "csp_nonce", ""))
+    return mark_safe(f'<script type="application/ld+json" nonce="{nonce}">{encoded}</script>')
 
 
 @register.filter

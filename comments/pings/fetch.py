@@ -2,12 +2,13 @@
 
 Guarantees, in order: http or https only; no credentials in the URL; only allowed ports; the
 host is resolved once and every address must be public (loopback, private, link-local,
-multicast, reserved, unspecified and IPv4-mapped forms of those are refused before any
-connection); the connection goes to the address that was checked, so a second DNS answer
-cannot redirect it; every redirect hop is checked the same way, up to the caller's limit;
-connect and read timeouts and an overall deadline; the body is cut at a byte cap; requests
-carry Inkwell's own User-Agent. INKWELL_FETCH_ALLOW_LOOPBACK=1 lets loopback addresses
-through, on any port, for local testing only.
+site-local, multicast, reserved and unspecified addresses are refused before any connection, and
+so is an IPv6 address whose embedded IPv4 address is one of those); the connection goes to the
+address that was checked, so a second DNS answer cannot redirect it; every redirect hop is
+checked the same way, up to the caller's limit; one overall deadline that every connect,
+read and write must meet; the body is cut at a byte cap; requests carry Inkwell's own User-Agent.
+INKWELL_FETCH_ALLOW_LOOPBACK=1 lets loopback addresses through, on any port, for local testing
+only.
 """
 
 import http.client
@@ -64,14 +65,55 @@ def _allow_loopback():
     return settings.INKWELL_FETCH_ALLOW_LOOPBACK
 
 
+NAT64_WELL_KNOWN = ipaddress.ip_network("64:ff9b::/96")
+NAT64_LOCAL_USE = ipaddress.ip_network("64:ff9b:1::/48")
+IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+
+
+def embedded_ipv4(ip):
+    """The IPv4 address an IPv6 address carries, in any of the forms that reach one:
+    IPv4-mapped, IPv4-translated, 6to4, Teredo (its client), NAT64 and IPv4-compatible."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    low32 = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    if ip in NAT64_WELL_KNOWN or ip in NAT64_LOCAL_USE or ip in IPV4_TRANSLATED:
+        return low32
+    if ip in IPV4_COMPATIBLE and int(ip) > 1:
+        return low32
+    return None
+
+
+def _is_public(ip):
+    return not (
+        ip.is_multicast
+        or not ip.is_global
+        or ip.is_reserved
+        or ip.is_unspecified
+        or getattr(ip, "is_site_local", False)
+    )
+
+
 def check_address(address):
-    """Refuse every address that is not a public unicast one (loopback only when allowed)."""
+    """Refuse every address that is not a public unicast one (loopback only when allowed).
+    An IPv6 address that embeds an IPv4 one must pass for both, since a public-looking 6to4
+    address can lead into a private IPv4 network; only the well-known NAT64 prefix, which
+    reaches nothing but the IPv4 address it carries, is judged by that address alone."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     if ip.is_loopback and _allow_loopback():
         return ip
-    if ip.is_multicast or not ip.is_global or ip.is_reserved or ip.is_unspecified:
+    if isinstance(ip, ipaddress.IPv6Address) and (inner := embedded_ipv4(ip)) is not None:
+        if not _is_public(inner):
+            raise FetchError(f"refused address {ip} (it reaches {inner})")
+        if ip in NAT64_WELL_KNOWN:
+            return ip
+    if not _is_public(ip):
         raise FetchError(f"refused address {ip}")
     return ip
 
@@ -101,39 +143,96 @@ def check_url(url):
     return parts, checked[0], port
 
 
+class _Deadline:
+    """A socket whose every read and write may last only until the fetch's overall deadline:
+    a peer that drips one byte a second cannot stretch the fetch past it."""
+
+    deadline = None
+
+    def _arm(self):
+        if self.deadline is not None:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError("the fetch took too long")
+            self.settimeout(remaining)
+
+    def recv(self, *args, **kwargs):
+        self._arm()
+        return super().recv(*args, **kwargs)
+
+    def recv_into(self, *args, **kwargs):
+        self._arm()
+        return super().recv_into(*args, **kwargs)
+
+    def send(self, *args, **kwargs):
+        self._arm()
+        return super().send(*args, **kwargs)
+
+    def sendall(self, *args, **kwargs):
+        self._arm()
+        return super().sendall(*args, **kwargs)
+
+
+class _DeadlineSocket(_Deadline, socket.socket):
+    pass
+
+
+class _DeadlineSSLSocket(_Deadline, ssl.SSLSocket):
+    def do_handshake(self, *args, **kwargs):
+        self._arm()
+        return super().do_handshake(*args, **kwargs)
+
+
+def _connect(address, port, timeout, deadline):
+    sock = socket.create_connection((str(address), port), timeout)
+    timed = _DeadlineSocket(sock.family, sock.type, sock.proto, fileno=sock.detach())
+    timed.deadline = deadline
+    return timed
+
+
 class _PinnedHTTPConnection(http.client.HTTPConnection):
     """Connects to the address that was checked, whatever the host name resolves to now."""
 
-    def __init__(self, address, *args, **kwargs):
+    def __init__(self, address, deadline, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._address = str(address)
+        self._address, self._deadline = address, deadline
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _connect(self._address, self.port, self.timeout, self._deadline)
 
 
 class _PinnedHTTPSConnection(http.client.HTTPSConnection):
-    def __init__(self, address, *args, **kwargs):
+    def __init__(self, address, deadline, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._address = str(address)
+        self._address, self._deadline = address, deadline
 
     def connect(self):
-        sock = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
+        sock = _connect(self._address, self.port, self.timeout, self._deadline)
+        self._context.sslsocket_class = _DeadlineSSLSocket
+        self.sock = self._context.wrap_socket(
+            sock, server_hostname=self.host, do_handshake_on_connect=False
+        )
+        self.sock.deadline = self._deadline
+        self.sock.do_handshake()
 
 
-def _request_once(url, method, body, headers, timeout, max_bytes, deadline):
+def _request_once(url, method, body, headers, max_bytes, deadline):
     parts, address, port = check_url(url)
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise FetchError("the fetch took too long")
-    timeout = min(timeout, remaining)
+    timeout = min(settings.INKWELL_FETCH_TIMEOUT, remaining)
     if parts.scheme == "https":
         connection = _PinnedHTTPSConnection(
-            address, parts.hostname, port, timeout=timeout, context=ssl.create_default_context()
+            address,
+            deadline,
+            parts.hostname,
+            port,
+            timeout=timeout,
+            context=ssl.create_default_context(),
         )
     else:
-        connection = _PinnedHTTPConnection(address, parts.hostname, port, timeout=timeout)
+        connection = _PinnedHTTPConnection(address, deadline, parts.hostname, port, timeout=timeout)
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
@@ -143,7 +242,7 @@ def _request_once(url, method, body, headers, timeout, max_bytes, deadline):
         )
         response = connection.getresponse()
         data = b""
-        while len(data) <= max_bytes and time.monotonic() < deadline:
+        while len(data) <= max_bytes:
             chunk = response.read(min(16384, max_bytes + 1 - len(data)))
             if not chunk:
                 break
@@ -154,6 +253,8 @@ def _request_once(url, method, body, headers, timeout, max_bytes, deadline):
             headers={name.lower(): value for name, value in response.getheaders()},
             body=data[:max_bytes],
         )
+    except TimeoutError as error:
+        raise FetchError(f"could not fetch {parts.hostname}: the fetch took too long") from error
     except (OSError, http.client.HTTPException) as error:
         raise FetchError(f"could not fetch {parts.hostname}: {error}") from error
     finally:
@@ -167,15 +268,15 @@ def fetch(
     body=None,
     headers=None,
     max_redirects=0,
-    timeout=None,
     max_bytes=DEFAULT_MAX_BYTES,
     deadline_seconds=None,
 ):
-    """Fetch `url` within every guarantee above; redirects are followed up to `max_redirects`."""
-    timeout = timeout or settings.INKWELL_FETCH_TIMEOUT
-    deadline = time.monotonic() + (deadline_seconds or 2 * timeout)
+    """Fetch `url` within every guarantee above; redirects are followed up to `max_redirects`.
+    The whole fetch, every hop, connect, TLS handshake and read included, ends within
+    `deadline_seconds` (twice INKWELL_FETCH_TIMEOUT by default) or fails."""
+    deadline = time.monotonic() + (deadline_seconds or 2 * settings.INKWELL_FETCH_TIMEOUT)
     for hop in range(max_redirects + 1):
-        response = _request_once(url, method, body, headers, timeout, max_bytes, deadline)
+        response = _request_once(url, method, body, headers, max_bytes, deadline)
         location = response.headers.get("location")
         if response.status not in (301, 302, 303, 307, 308) or not location:
             return response

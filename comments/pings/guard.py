@@ -6,6 +6,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from blog.clients import client_ip
+
 
 def allow(scope, client, limit, window=60):
     """Count one request by `client` in `scope`; False once more than `limit` in the window."""
@@ -23,7 +25,7 @@ def allow(scope, client, limit, window=60):
 def refusal(request):
     """Why a pingback or trackback request is turned away before it is read: (status, reason)
     for a sender over the per-IP rate limit or a declared body over the cap, else None."""
-    if not allow("ping", request.META.get("REMOTE_ADDR"), settings.INKWELL_PING_RATE_LIMIT):
+    if not allow("ping", client_ip(request), settings.INKWELL_PING_RATE_LIMIT):
         return 429, "too many requests from this address"
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -3,6 +3,7 @@ links to. Every remote URL is read through the safe fetcher."""
 
 import hashlib
 import logging
+import threading
 import xmlrpc.client
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
@@ -25,6 +26,11 @@ logger = logging.getLogger(__name__)
 
 SOURCE_MISSING, NO_LINK, TARGET_MISSING, NOT_PINGABLE, ALREADY_REGISTERED = 16, 17, 32, 33, 48
 EXCERPT_CONTEXT = 100
+
+# At most one source is fetched at a time in each process: a ping that finds the slot taken is
+# answered at once with fault 0 rather than queued, so slow or hostile sources can hold at most
+# one thread of each worker and nothing in the task queue; an honest sender can simply retry.
+_verification_slot = threading.BoundedSemaphore(1)
 
 
 class PingbackError(Exception):
@@ -157,16 +163,24 @@ def receive(source, target, request):
         raise PingbackError(SOURCE_MISSING, "The source URL is too long.")
     if store.already_pinged(post, Kind.PINGBACK, source):
         raise PingbackError(ALREADY_REGISTERED, "The pingback has already been registered.")
-    key = "inkwell:pingback-checked:" + hashlib.sha256(f"{source}\n{target}".encode()).hexdigest()
-    if not cache.add(key, 1, settings.INKWELL_PINGBACK_RECHECK_SECONDS):
-        raise PingbackError(0, "This source was checked for this target recently.")
-
-    title, excerpt = verify_source(source, target)
+    if not _verification_slot.acquire(blocking=False):
+        raise PingbackError(0, "Another source is being checked; try again later.")
+    try:
+        title, excerpt = _checked_once(source, target)
+    finally:
+        _verification_slot.release()
     try:
         store.record(post, request, Kind.PINGBACK, title, source, excerpt)
     except moderation.Rejected as rejected:
         raise PingbackError(0, rejected.message) from rejected
     return f"Pingback from {source} to {target} registered. Keep the web talking! :-)"
+
+
+def _checked_once(source, target):
+    key = "inkwell:pingback-checked:" + hashlib.sha256(f"{source}\n{target}".encode()).hexdigest()
+    if not cache.add(key, 1, settings.INKWELL_PINGBACK_RECHECK_SECONDS):
+        raise PingbackError(0, "This source was checked for this target recently.")
+    return verify_source(source, target)
 
 
 def verify_source(source, target):

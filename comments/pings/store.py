@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from blog.clients import client_ip
 from blog.models import Post
 
 from .. import moderation, notifications
@@ -34,7 +35,7 @@ def record(post, request, kind, name, url, text):
         comment=text,
         kind=kind,
         submit_date=timezone.now(),
-        ip_address=request.META.get("REMOTE_ADDR"),
+        ip_address=client_ip(request),
         user_agent=request.headers.get("User-Agent", "")[:255],
     )
     moderation.moderate(comment, post)

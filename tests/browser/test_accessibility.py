@@ -49,6 +49,15 @@ def site_pages(live_server):
     }
 
 
+@pytest.fixture
+def page(browser):
+    """axe goes in as an inline script: the test's own tool, so the page's
+    Content-Security-Policy (which rightly refuses it) is bypassed for it."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
 def serious_violations(page):
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
