@@ -18,6 +18,7 @@ from django.views.static import serve
 from . import themes
 from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
+from .converters import parse_id
 from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, password_token
 from .stats import counter
 
@@ -37,21 +38,21 @@ def home(request):
     """`/` answers WordPress's query-string URLs too: `?p=ID`, `?page_id=ID`,
     `?attachment_id=ID` (WordPress's IDs of imported content first) and `?s=words`."""
     for parameter in ("p", "page_id"):
-        if entry_id := request.GET.get(parameter):
-            if not entry_id.isdigit():
+        if raw_id := request.GET.get(parameter):
+            if (entry_id := parse_id(raw_id)) is None:
                 raise Http404
             entries = readable(request)
             entry = (
-                entries.filter(wp_id=int(entry_id)).first()
-                or entries.filter(pk=int(entry_id), wp_id__isnull=True).first()
+                entries.filter(wp_id=entry_id).first()
+                or entries.filter(pk=entry_id, wp_id__isnull=True).first()
             )
             if entry is None:
                 raise Http404
             return HttpResponsePermanentRedirect(entry.get_absolute_url())
-    if attachment_id := request.GET.get("attachment_id"):
-        if not attachment_id.isdigit():
+    if raw_id := request.GET.get("attachment_id"):
+        if (attachment_id := parse_id(raw_id)) is None:
             raise Http404
-        item = get_object_or_404(Media, wp_id=int(attachment_id))
+        item = get_object_or_404(Media, wp_id=attachment_id)
         return HttpResponsePermanentRedirect(item.url)
     if "s" in request.GET:
         return SearchResults.as_view()(request)

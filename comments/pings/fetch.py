@@ -78,7 +78,10 @@ def check_address(address):
 
 def check_url(url):
     """Validate `url` and resolve its host: (parts, checked address, port)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # http://[::1/
+        raise FetchError("the URL is malformed") from error
     if parts.scheme not in ("http", "https"):
         raise FetchError("only http and https URLs are fetched")
     if parts.username or parts.password:

@@ -13,6 +13,7 @@ from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django_tasks import task
 
+from blog.converters import parse_id
 from blog.models import Post, SiteOptions
 
 from .. import moderation
@@ -126,14 +127,17 @@ def own_hosts(request_host):
 
 def post_for_url(url, request_host):
     """The post a URL of this site points at (permalink or /?p=ID, any port, any fragment)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # http://[::1/
+        return None
     if parts.scheme not in ("http", "https") or (parts.hostname or "") not in own_hosts(
         request_host
     ):
         return None
     query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
-    if parts.path in ("", "/") and query.get("p", "").isdigit():
-        return Post.objects.filter(pk=int(query["p"])).first()
+    if parts.path in ("", "/") and (entry_id := parse_id(query.get("p"))) is not None:
+        return Post.objects.filter(pk=entry_id).first()
     try:
         match = resolve(unquote(parts.path or "/"))
     except Resolver404:
