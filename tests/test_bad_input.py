@@ -167,3 +167,44 @@ def test_post_list_month_filter_still_filters(admin_client):
     post = PostFactory()
     html = admin_client.get("/admin/blog/post/", {"month": f"{post.published_at:%Y-%m}"})
     assert post.title in html.content.decode()
+
+
+# --- found by the fuzz suites -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("charset", ["idna", "undefined"])
+def test_source_page_in_a_charset_that_is_no_text_encoding_is_read_as_utf8(
+    client, monkeypatch, trusting, charset
+):
+    from comments.pings import pingback
+
+    post = PostFactory()
+    target = "http://testserver" + post.get_absolute_url()
+    page = fetch.Response(
+        url="https://other.example/post",
+        status=200,
+        headers={"content-type": f"text/html; charset={charset}"},
+        body=f'<title>Their café</title><p><a href="{target}">this</a></p>'.encode(),
+    )
+    monkeypatch.setattr(pingback.fetch, "fetch", lambda url, **kwargs: page)
+    answer = xmlrpc_call(client, xmlrpc.client.dumps((page.url, target), "pingback.ping"))
+    assert "registered" in answer[0][0]
+    assert Comment.objects.get().user_name == "Their café"
+
+
+@pytest.mark.parametrize(
+    ("structure", "path"),
+    [
+        ("/archives/%post_id%", "/archives/" + "9" * 5000 + "/"),
+        ("/archives/%post_id%", "/archives/%D9%A3/"),
+        ("/%year%/%postname%.html", "/0000/slug.html/"),
+        ("/%year%/%postname%.html", "/%D9%A0%D9%A0%D9%A0%D9%A0/slug.html/"),
+        ("", "/0000/01/01/slug/"),
+    ],
+)
+def test_old_link_with_a_number_no_entry_can_have_is_not_found(client, structure, path):
+    from tests.factories import site_options
+
+    site_options(old_permalink_structure=structure)
+    PostFactory()
+    assert client.get(path).status_code == 404

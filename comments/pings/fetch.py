@@ -50,7 +50,7 @@ class Response:
     def text(self):
         try:
             return self.body.decode(self.charset, errors="replace")
-        except LookupError:
+        except (LookupError, UnicodeError):  # no such codec, or one that is no text encoding
             return self.body.decode("utf-8", errors="replace")
 
 
