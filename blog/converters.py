@@ -1,6 +1,22 @@
-"""Path converters for WordPress's permalinks: /YYYY/MM/DD/slug/."""
+"""Path converters for WordPress's permalinks (/YYYY/MM/DD/slug/), and `parse_id()` for the
+IDs that arrive in query strings and forms (`?p=`, `?page_id=`, `?replytocom=`, …)."""
+
+import re
 
 from django.urls import register_converter
+
+ID_MAX = 2**63 - 1  # the largest key a database column holds (SQLite and PostgreSQL bigint)
+ID_RE = re.compile(r"[0-9]{1,19}")
+
+
+def parse_id(value):
+    """The ID `value` names, or None when it is not one: ASCII digits only (str.isdigit()
+    takes "²" and int() takes "٣"), small enough for a database key (a 25-digit ID overflows
+    SQLite; a 5,000-digit one is more than int() will read)."""
+    if not isinstance(value, str) or not ID_RE.fullmatch(value):
+        return None
+    number = int(value)
+    return number if number <= ID_MAX else None
 
 
 class FourDigitYear:

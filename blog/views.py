@@ -17,7 +17,8 @@ from django.views.static import serve
 from . import guesses, themes
 from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
-from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, entry_id, password_token
+from .converters import parse_id
+from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, password_token
 from .stats import counter
 
 POSTS_PAGE_PAGING_RE = re.compile(r"^(.+)/page/(\d+)/$")
@@ -34,9 +35,9 @@ def home(request):
                 raise Http404
             return HttpResponsePermanentRedirect(entry.get_absolute_url())
     if attachment_id := request.GET.get("attachment_id"):
-        if entry_id(attachment_id) is None:
+        if (number := parse_id(attachment_id)) is None:
             raise Http404
-        item = get_object_or_404(Media, wp_id=entry_id(attachment_id))
+        item = get_object_or_404(Media, wp_id=number)
         return HttpResponsePermanentRedirect(item.url)
     if "s" in request.GET:
         return SearchResults.as_view()(request)

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.validators import URLValidator
 from django_comments_xtd.forms import XtdCommentForm
 
+from blog.converters import parse_id
 from blog.models import SiteOptions
 from blog.text import xml_text
 
@@ -17,6 +18,7 @@ from .models import Comment
 
 REQUIRED = "Error: Please fill the required fields."
 WEB_ADDRESS = URLValidator(schemes=["http", "https"])
+NO_PARENT = "Error: The comment you are replying to does not exist on this post."
 TOKEN_SALT = "inkwell.comment-form-token"
 TOKEN_MAX_AGE = 2 * 3600
 
@@ -128,6 +130,13 @@ class CommentForm(XtdCommentForm):
                 "Error: That was too quick. Please wait a few seconds and post again."
             )
         return nonce
+
+    def clean_reply_to(self):
+        """0 for a new thread, else a comment's key: a number no key can be names none."""
+        reply_to = self.cleaned_data["reply_to"]
+        if parse_id(str(reply_to)) is None:
+            raise forms.ValidationError(NO_PARENT)
+        return reply_to
 
     def claim_token(self):
         """Mark the token used; False when it already was (a replayed submission)."""

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from blog import themes
 from blog.clients import client_ip
-from blog.models import Post, SiteOptions, entry_id
+from blog.converters import parse_id
+from blog.models import Post, SiteOptions
 
 from . import cookies, moderation, notifications
 from .forms import CommentForm
@@ -25,7 +26,7 @@ def _target_post(request):
     post_type = ContentType.objects.get_for_model(Post)
     if data.get("content_type") != f"{post_type.app_label}.{post_type.model}":
         raise Http404
-    number = entry_id(data.get("object_pk", ""))
+    number = parse_id(data.get("object_pk", ""))
     post = Post.objects.readable_by(request.user).filter(pk=number).first() if number else None
     if post is None:
         raise Http404

@@ -1,8 +1,25 @@
+import os
+
 import django_tasks
 import pytest
 from django.conf import settings
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.factories import PostFactory
+
+# The fuzz suites (tests/test_fuzz_*.py): the same examples on every run, few enough that the
+# whole set stays within a minute. HYPOTHESIS_PROFILE=deep searches far longer, by hand.
+_fuzz = {
+    "derandomize": True,
+    "deadline": None,
+    "database": None,
+    "print_blob": False,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+}
+hypothesis_settings.register_profile("inkwell", max_examples=40, **_fuzz)
+hypothesis_settings.register_profile("deep", max_examples=500, **{**_fuzz, "derandomize": False})
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "inkwell"))
 
 
 def pytest_configure(config):

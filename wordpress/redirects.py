@@ -7,6 +7,7 @@ from urllib.parse import unquote
 from django.http import HttpResponsePermanentRedirect
 
 from blog import errors
+from blog.converters import parse_id
 from blog.models import Post, SiteOptions
 
 
@@ -20,14 +21,14 @@ def page_not_found(request, exception=None):
 
 
 TAGS = {
-    "%year%": r"(?P<year>\d{4})",
-    "%monthnum%": r"(?P<month>\d{1,2})",
-    "%day%": r"(?P<day>\d{1,2})",
-    "%hour%": r"\d{1,2}",
-    "%minute%": r"\d{1,2}",
-    "%second%": r"\d{1,2}",
+    "%year%": r"(?P<year>[0-9]{4})",
+    "%monthnum%": r"(?P<month>[0-9]{1,2})",
+    "%day%": r"(?P<day>[0-9]{1,2})",
+    "%hour%": r"[0-9]{1,2}",
+    "%minute%": r"[0-9]{1,2}",
+    "%second%": r"[0-9]{1,2}",
     "%postname%": r"(?P<slug>[^/]+)",
-    "%post_id%": r"(?P<post_id>\d+)",
+    "%post_id%": r"(?P<post_id>[0-9]+)",
     "%category%": r".+?",
     "%author%": r"[^/]+",
 }
@@ -65,8 +66,9 @@ OWN_STRUCTURE = "/%year%/%monthnum%/%day%/%postname%/"
 
 def _post_for(found, posts):
     if found.get("post_id"):
-        return posts.filter(wp_id=int(found["post_id"])).first()
-    if not found.get("slug"):
+        post_id = parse_id(found["post_id"])
+        return None if post_id is None else posts.filter(wp_id=post_id).first()
+    if not found.get("slug") or found.get("year") == "0000":  # no calendar has a year 0
         return None
     if found.get("year"):
         posts = posts.filter(published_at__year=int(found["year"]))

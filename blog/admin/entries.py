@@ -1,10 +1,11 @@
 """Posts and pages in the admin, with WordPress's roles enforced in querysets, forms and
 actions, revisions (django-reversion) and a preview of unsaved changes."""
 
+import datetime
 import difflib
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import CharField, Count, OuterRef, Subquery
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.shortcuts import get_object_or_404
@@ -18,6 +19,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .. import discussion, themes
+from ..converters import parse_id
 from ..forms import EntryForm
 from ..models import Page, Post, PostType, Status
 from ..stats import charts, daily
@@ -43,8 +45,11 @@ class MonthFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value():
-            year, month = self.value().split("-")
-            return queryset.filter(published_at__year=year, published_at__month=month)
+            try:
+                month = datetime.datetime.strptime(self.value(), "%Y-%m")
+            except ValueError as error:
+                raise BadRequest("The month is not one the list offers.") from error
+            return queryset.filter(published_at__year=month.year, published_at__month=month.month)
         return queryset
 
 
@@ -272,10 +277,10 @@ class EntryAdmin(PublishBoxMixin, VersionAdmin):
             raise PermissionDenied
         versions = list(Version.objects.get_for_object(entry).select_related("revision"))
         chosen = {v.pk: v for v in versions}
-        older = chosen.get(int(request.GET.get("a") or 0)) or (
+        older = chosen.get(parse_id(request.GET.get("a"))) or (
             versions[1] if len(versions) > 1 else None
         )
-        newer = chosen.get(int(request.GET.get("b") or 0)) or (versions[0] if versions else None)
+        newer = chosen.get(parse_id(request.GET.get("b"))) or (versions[0] if versions else None)
         tables = []
         if older and newer:
             for field in ("title", "excerpt", "body", "status"):

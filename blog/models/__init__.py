@@ -13,7 +13,6 @@ from .entries import (
     PostQuerySet,
     _default_comment_status,
     _default_ping_status,
-    entry_id,
     password_token,
 )
 from .import_jobs import ImportJob
@@ -43,7 +42,6 @@ __all__ = [
     "Tag",
     "_default_comment_status",
     "_default_ping_status",
-    "entry_id",
     "media_upload_path",
     "password_token",
     "validate_timezone",

@@ -16,21 +16,11 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
 
 from ..content import VisibleContent
+from ..converters import parse_id
 from .choices import Discussion, PostType, Status
 from .old_addresses import OldSlug
 from .options import SiteOptions
 from .taxonomy import Category, Tag
-
-MAX_ENTRY_ID = 2**63 - 1
-
-
-def entry_id(text):
-    """A WordPress-style entry number from a query string (`?p=`), or None when it is not one."""
-    text = str(text)
-    if not (text.isascii() and text.isdigit()) or len(text) > 19:
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_ENTRY_ID else None
 
 
 def _published():
@@ -87,7 +77,7 @@ class PostQuerySet(models.QuerySet):
         """The entry `/?p=ID` or `/?page_id=ID` names, or None: an imported entry's WordPress ID
         first, then our own ID of an entry that has no WordPress ID and whose number no
         imported entry claims (the inverse of `Post.get_shortlink`)."""
-        number = entry_id(number)
+        number = parse_id(str(number))
         if number is None:
             return None
         claimed = Post.objects.filter(wp_id=number)

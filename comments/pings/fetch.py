@@ -51,7 +51,7 @@ class Response:
     def text(self):
         try:
             return self.body.decode(self.charset, errors="replace")
-        except LookupError:
+        except (LookupError, UnicodeError):  # no such codec, or one that is no text encoding
             return self.body.decode("utf-8", errors="replace")
 
 
@@ -120,7 +120,10 @@ def check_address(address):
 
 def check_url(url):
     """Validate `url` and resolve its host: (parts, checked address, port)."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as error:  # http://[::1/
+        raise FetchError("the URL is malformed") from error
     if parts.scheme not in ("http", "https"):
         raise FetchError("only http and https URLs are fetched")
     if parts.username or parts.password:

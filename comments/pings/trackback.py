@@ -64,7 +64,7 @@ def receive(request, year, month, day, slug):
         return _answer(f"Sorry, {reason}.", status=status)
     try:
         fields = _fields(request)
-    except LookupError:
+    except (LookupError, UnicodeError):  # no such codec, or one that is no text encoding
         return _answer("Unknown charset.", status=400)
 
     url = fields.get("url", "").strip()

@@ -83,6 +83,7 @@ def endpoint(request):
         ExpatError,
         DefusedXmlException,
         ValueError,
+        ArithmeticError,  # <bigdecimal>abc</bigdecimal>
         TypeError,
         IndexError,
         xmlrpc.client.ResponseError,

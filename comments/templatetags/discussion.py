@@ -4,6 +4,7 @@ import hashlib
 
 from django import template
 
+from blog.converters import parse_id
 from blog.models import SiteOptions
 
 from .. import cookies
@@ -20,9 +21,9 @@ def comment_thread(context, post):
     """The comments this reader sees on this comment page (`comment_page` in the context)."""
     request, options = context["request"], SiteOptions.get()
     held_id = None
-    if request.GET.get("unapproved", "").isdigit():
+    if (unapproved := parse_id(request.GET.get("unapproved"))) is not None:
         signed_id = held_comment_id(request.GET.get("moderation-hash"))
-        held_id = signed_id if signed_id == int(request.GET["unapproved"]) else None
+        held_id = signed_id if signed_id == unapproved else None
     thread = build_thread(shown_comments(post, held_id), options.comment_depth)
     page = paginate(thread, options, context.get("comment_page"))
     if page is None:
