@@ -16,6 +16,7 @@ at least 5, for at most BENCH_RENDER_SECONDS, 10);
 WEB_CONCURRENCY and GUNICORN_THREADS as for `make run`. BENCH_KEEP=1 keeps the temporary dir.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -27,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -161,17 +163,29 @@ class Server:
             self.process = subprocess.Popen(
                 command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT
             )
-        self.wait_ready(ready_path)
+        try:
+            self.wait_ready(ready_path)
+        except BaseException:
+            self.stop()
+            raise
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
 
     def wait_ready(self, path, timeout=60):
+        """Until gunicorn answers (any HTTP status: the ceiling has no page at its root)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log}")
             try:
-                with urllib.request.urlopen(self.url + path, timeout=5) as response:
-                    if response.status == 200:
-                        return
+                with urllib.request.urlopen(self.url + path, timeout=5):
+                    return
+            except urllib.error.HTTPError:
+                return
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer {path} within {timeout}s; see {self.log}")
@@ -188,8 +202,33 @@ class Server:
         )
         return [int(kb) / 1024 for kb in result.stdout.split()]
 
+    def worker_cpu_ticks(self):
+        ticks = 0
+        for pid in subprocess.run(
+            ["ps", "-o", "pid=", "--ppid", str(self.process.pid)], capture_output=True, text=True
+        ).stdout.split():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks
+
+    def wait_idle(self, quiet=0.5, timeout=180):
+        """Wait until the workers stop using CPU: requests wrk cut off at the end of a run are
+        still answered, and must not eat into the next run."""
+        deadline = time.monotonic() + timeout
+        last, calm = self.worker_cpu_ticks(), 0
+        while calm < 2 and time.monotonic() < deadline:
+            time.sleep(quiet)
+            now = self.worker_cpu_ticks()
+            calm = calm + 1 if now - last <= 1 else 0
+            last = now
+
     def stop(self):
         """Graceful stop (SIGTERM, as a service manager does): workers finish their requests."""
+        if self.process.poll() is not None:
+            return
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=60)
@@ -333,6 +372,60 @@ def in_process(posts, editor):
     return figures
 
 
+def drive(posts, cookie, var, note):
+    """Start Inkwell, save its pages' bytes for the ceiling, start the ceiling, warm both up,
+    then run wrk interleaved (anonymous, signed-in, ceiling); both servers stop gracefully
+    whatever happens. Returns the pages' paths, the runs and the workers' RSS."""
+    env = dict(os.environ)
+    with contextlib.ExitStack() as servers:
+        inkwell = servers.enter_context(Server(None, env, var / "inkwell.log", "/healthz"))
+        pages = {key: post.get_absolute_url() for key, post in posts.items()}
+        ceiling_files = {}
+        for comments in COMMENTS:
+            saved = var / f"ceiling-{comments}.html"
+            saved.write_bytes(inkwell.get(pages[(comments, "anonymous", CONNECTIONS[0])]))
+            ceiling_files[f"/ceiling/{comments}/"] = str(saved)
+        (var / "ceiling.json").write_text(json.dumps(ceiling_files))
+        env["INKWELL_BENCH_CEILING"] = str(var / "ceiling.json")
+        ceiling = servers.enter_context(
+            Server("tests.bench.ceiling:application", env, var / "ceiling.log", "/ceiling/")
+        )
+        note("servers up")
+
+        # Warm-up without a User-Agent: not counted, so the counters start from the seeded zero.
+        for server, paths in ((inkwell, pages.values()), (ceiling, ceiling_files)):
+            for path in paths:
+                subprocess.run(
+                    ["wrk", "-t1", "-c4", "-d1s", server.url + path], capture_output=True
+                )
+            server.wait_idle()
+
+        runs = {}
+        for run in range(RUNS):
+            for connections in CONNECTIONS:
+                for comments in COMMENTS:
+                    targets = [
+                        ("inkwell", "anonymous", inkwell, None),
+                        ("inkwell", "signed-in", inkwell, cookie),
+                        ("ceiling", "anonymous", ceiling, None),
+                    ]
+                    for kind, audience, server, session in targets:
+                        path = (
+                            pages[(comments, audience, connections)]
+                            if kind == "inkwell"
+                            else f"/ceiling/{comments}/"
+                        )
+                        result = wrk(server.url + path, connections, SECONDS, session)
+                        server.wait_idle()
+                        runs.setdefault((kind, comments, audience, connections), []).append(result)
+                        note(
+                            f"run {run + 1}/{RUNS} {kind:8} {comments:4} comments {audience:9} "
+                            f"c{connections:<3} {result['rps']:8.1f} req/s"
+                        )
+        rss = {"inkwell": inkwell.worker_rss_mb(), "ceiling": ceiling.worker_rss_mb()}
+    return pages, runs, rss
+
+
 def run_backend(backend):
     """Everything for one backend; prints a RESULT line of JSON for the parent."""
     var = Path(tempfile.mkdtemp(prefix=f"inkwell-bench-{backend}-"))
@@ -365,54 +458,7 @@ def run_backend(backend):
     views_before = view_counts(posts)
     connection.close()
 
-    env = dict(os.environ)
-    inkwell = Server(None, env, var / "inkwell.log", "/healthz")
-    pages = {}  # (comments, audience, connections) -> path on the Inkwell server
-    ceiling_files = {}
-    for key, post in posts.items():
-        pages[key] = post.get_absolute_url()
-        comments, audience, connections = key
-        if audience == "anonymous" and connections == CONNECTIONS[0]:
-            path = f"/ceiling/{comments}/"
-            (var / f"ceiling-{comments}.html").write_bytes(inkwell.get(pages[key]))
-            ceiling_files[path] = str(var / f"ceiling-{comments}.html")
-    (var / "ceiling.json").write_text(json.dumps(ceiling_files))
-    env["INKWELL_BENCH_CEILING"] = str(var / "ceiling.json")
-    ceiling = Server(
-        "tests.bench.ceiling:application", env, var / "ceiling.log", next(iter(ceiling_files))
-    )
-    note("servers up")
-
-    # Warm-up without a User-Agent: not counted, so the counters start from the seeded zero.
-    for path in pages.values():
-        subprocess.run(["wrk", "-t1", "-c4", "-d1s", inkwell.url + path], capture_output=True)
-    for path in ceiling_files:
-        subprocess.run(["wrk", "-t1", "-c4", "-d1s", ceiling.url + path], capture_output=True)
-
-    runs = {}
-    for run in range(RUNS):
-        for connections in CONNECTIONS:
-            for comments in COMMENTS:
-                targets = [
-                    (("inkwell", comments, "anonymous", connections), None),
-                    (("inkwell", comments, "signed-in", connections), cookie),
-                    (("ceiling", comments, "anonymous", connections), None),
-                ]
-                for key, session in targets:
-                    server, path = (
-                        (inkwell, pages[key[1:]])
-                        if key[0] == "inkwell"
-                        else (ceiling, f"/ceiling/{comments}/")
-                    )
-                    result = wrk(server.url + path, connections, SECONDS, session)
-                    runs.setdefault(key, []).append(result)
-                    note(
-                        f"run {run + 1}/{RUNS} {key[0]:8} {comments:4} comments {key[2]:9} "
-                        f"c{connections:<3} {result['rps']:8.1f} req/s"
-                    )
-    rss = {"inkwell": inkwell.worker_rss_mb(), "ceiling": ceiling.worker_rss_mb()}
-    inkwell.stop()
-    ceiling.stop()
+    pages, runs, rss = drive(posts, cookie, var, note)
     note("servers stopped; measuring in process")
     logged = count_access_log(var / "inkwell.log")
     views_after = view_counts(posts)
