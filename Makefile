@@ -57,8 +57,11 @@ format: install
 test: install browser-deps node-deps lint
 	$(BIN)/pytest
 
-# Speed and memory are measured here, not asserted in timed unit tests.
+# Speed and memory are measured here, not asserted in timed unit tests: the post page under
+# gunicorn against a bare app's ceiling (wrk, installed from Debian when missing), then imports.
+# Scale with BENCH_SECONDS, BENCH_RUNS, BENCH_BACKENDS, BENCH_IMPORT_SIZES (see the scripts).
 bench: install
+	$(BIN)/python tests/bench/serve.py
 	$(BIN)/python tests/bench/wxr_import.py
 
 clean:

@@ -2,12 +2,18 @@
 
 One interface, two engines chosen by the database in use: SQLite's FTS5 on the embedded
 default (a `blog_post_fts` table), PostgreSQL's own search (SearchVector, SearchRank and a GIN
-index on `Post.search_vector`) on PostgreSQL. The index follows every save after commit.
+index on `Post.search_vector`) on PostgreSQL. The index follows every save after commit. The
+database ranks and pages the matching IDs; only the posts of the page asked for are loaded.
 """
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorExact,
+)
 from django.db import connection
 from django.db.models import F, Value
 
@@ -46,18 +52,35 @@ class SQLiteFTS5:
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM blog_post_fts WHERE rowid = %s", [post_id])
 
-    def ranked(self, queryset, words):
+    def _matches(self, queryset, words):
+        """FROM … WHERE for the rows of `queryset` matching every word, and its parameters."""
         # Every word quoted: FTS5 operators (AND, NEAR, *, ^, column filters) become plain words.
         match = " ".join(f'"{word}"' for word in words)
+        visible, params = queryset.order_by().values("pk").query.sql_with_params()
+        sql = (
+            "FROM blog_post_fts WHERE blog_post_fts MATCH %s "
+            f"AND blog_post_fts.rowid IN ({visible})"
+        )
+        return sql, [match, *params], match
+
+    def count(self, queryset, words):
+        sql, params, _ = self._matches(queryset, words)
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT rowid FROM blog_post_fts WHERE blog_post_fts MATCH %s "
-                "ORDER BY bm25(blog_post_fts, 10.0, 4.0, 1.0) LIMIT %s",
-                [match, MAX_RESULTS],
+                f"SELECT count(*) FROM (SELECT 1 {sql} LIMIT %s)", [*params, MAX_RESULTS]
             )
-            ids = [row[0] for row in cursor.fetchall()]
-        posts = queryset.in_bulk(ids)
-        return [posts[pk] for pk in ids if pk in posts]
+            return cursor.fetchone()[0]
+
+    def ranked_ids(self, queryset, words, start, stop):
+        sql, params, match = self._matches(queryset, words)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT blog_post_fts.rowid {sql} ORDER BY blog_post_fts.rowid IN "
+                "(SELECT rowid FROM blog_post_fts WHERE blog_post_fts MATCH %s) DESC, "
+                "bm25(blog_post_fts, 10.0, 4.0, 1.0), blog_post_fts.rowid DESC LIMIT %s OFFSET %s",
+                [*params, f"title : ({match})", stop - start, start],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
 
 class PostgresSearch:
@@ -73,13 +96,22 @@ class PostgresSearch:
     def remove(self, post_id):
         pass  # the vector goes with its row
 
-    def ranked(self, queryset, words):
+    def _ranked(self, queryset, words):
         query = SearchQuery(" ".join(words), search_type="plain", config=POSTGRES_CONFIG)
-        return list(
+        title = SearchVector("title", config=POSTGRES_CONFIG)
+        return (
             queryset.filter(search_vector=query)
+            .annotate(title_hit=SearchVectorExact(title, query))
             .annotate(rank=SearchRank(F("search_vector"), query))
-            .order_by("-rank", "-published_at")[:MAX_RESULTS]
+            .order_by("-title_hit", "-rank", "-published_at", "-pk")
+            .values_list("pk", flat=True)
         )
+
+    def count(self, queryset, words):
+        return self._ranked(queryset, words).order_by()[:MAX_RESULTS].count()
+
+    def ranked_ids(self, queryset, words, start, stop):
+        return list(self._ranked(queryset, words)[start:stop])
 
 
 def engine():
@@ -94,16 +126,38 @@ def index_post(post_id):
         engine().index(post)
 
 
+class RankedPosts:
+    """A search's matches, ranked by the database, as a paginator wants them: counting is one
+    query, a slice is one query for its IDs and one load of just those posts."""
+
+    def __init__(self, queryset, words):
+        self.queryset = queryset
+        self.words = words
+        self._count = None
+
+    def count(self):
+        if self._count is None:
+            self._count = engine().count(self.queryset, self.words) if self.words else 0
+        return self._count
+
+    def __len__(self):
+        return self.count()
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            found = self[index : index + 1] if index >= 0 else []
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        start, stop, _ = index.indices(self.count())
+        if start >= stop:
+            return []
+        ids = engine().ranked_ids(self.queryset, self.words, start, stop)
+        posts = self.queryset.in_bulk(ids)
+        return [posts[pk] for pk in ids if pk in posts]
+
+
 def search(queryset, query):
-    """Posts of `queryset` matching every word of `query`: title matches first, then rank."""
-    words = words_of(query)
-    if not words:
-        return []
-    results = engine().ranked(queryset, words)
-    lowered = [word.lower() for word in words]
-
-    def title_matches(post):
-        title = post.title.lower()
-        return all(word in title for word in lowered)
-
-    return sorted(results, key=lambda post: not title_matches(post))
+    """Posts of `queryset` matching every word of `query`: title matches first, then rank,
+    at most MAX_RESULTS of them."""
+    return RankedPosts(queryset, words_of(query))

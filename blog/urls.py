@@ -20,7 +20,7 @@ urlpatterns = [
     path("wp-sitemap.xml", RedirectView.as_view(pattern_name="blog:sitemap", permanent=True)),
     path("robots.txt", views.robots_txt, name="robots"),
     path("postpass/", views.post_password, name="post-password"),
-    path("page/<int:page>/", archives.PostIndex.as_view(), name="home-page"),
+    path("page/<int:page>/", views.home_page, name="home-page"),
     path("<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/", views.post_detail, name="post"),
     path(
         "<yyyy:year>/<mm:month>/<dd:day>/<wpslug:slug>/<int:page>/",

@@ -54,6 +54,13 @@ def home(request):
     return PostIndex.as_view()(request)
 
 
+def home_page(request, page):
+    """`/page/N/`: a later page of the home listing, or of the search results with `?s=`."""
+    if "s" in request.GET:
+        return SearchResults.as_view()(request, page=page)
+    return PostIndex.as_view()(request, page=page)
+
+
 def post_detail(request, year, month, day, slug, comment_page=None, page=1):
     post = (
         Post.objects.readable_by(request.user)

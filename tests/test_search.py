@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.utils import timezone
 
 from blog import search
@@ -156,3 +157,49 @@ def test_operators_are_plain_words(indexed, client):
     assert result_titles(client, "NEAR(tide wind)") == []  # "near" is a word the post lacks
     assert result_titles(client, "tide*") == ["Tide tables"]
     assert result_titles(client, '"wind tide"') == ["Tide tables"]  # no phrase search
+
+
+def test_page_two_shows_the_next_posts_in_rank_order_from_one_page_load(
+    indexed, client, django_assert_max_num_queries
+):
+    # Body length fixed, the searched word repeated more in higher-ranked posts; newer posts
+    # rank lower, so date order would give the opposite list.
+    for n in range(13):
+        words = ["gull"] * (n + 1) + ["harbour"] * (20 - n)
+        indexed(
+            title=f"Body match {n + 1}",
+            body=f"<p>{' '.join(words)}</p>",
+            published_at=timezone.now() - datetime.timedelta(days=n + 1),
+        )
+    for n in range(2):
+        indexed(
+            title=f"Gull in the title {n}",
+            body="<p>harbour</p>",
+            published_at=timezone.now() - datetime.timedelta(days=30 + n),
+        )
+    page_1 = result_titles(client, "gull")
+    assert set(page_1[:2]) == {"Gull in the title 0", "Gull in the title 1"}
+    assert page_1[2:] == [f"Body match {n}" for n in range(13, 5, -1)]
+    assert result_titles(client, "gull", page=2) == [f"Body match {n}" for n in range(5, 0, -1)]
+    with django_assert_max_num_queries(10) as few:
+        client.get("/page/2/", {"s": "gull"})
+    baseline = len(few)  # read now: the next request empties the query log
+    for n in range(30):
+        indexed(title=f"More gulls {n}", body="<p>gull</p>")
+    client.get("/page/2/", {"s": "gull"})  # refills the widgets' cache the new posts emptied
+    with django_assert_max_num_queries(baseline) as many:
+        response = client.get("/page/2/", {"s": "gull"})
+    assert response.status_code == 200
+    assert len(many) == baseline  # the same queries whatever the number of matches
+    loaded = []
+
+    def count_loaded(sender, **kwargs):
+        loaded.append(sender)
+
+    post_init.connect(count_loaded, sender=Post)
+    try:
+        titles = result_titles(client, "gull", page=3)
+    finally:
+        post_init.disconnect(count_loaded, sender=Post)
+    assert len(titles) == 10
+    assert len(loaded) == 10  # the page's posts, not all 45 matches
