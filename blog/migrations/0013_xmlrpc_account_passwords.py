@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('blog', '0010_legacy_paths'),
+        ('blog', '0012_old_slugs'),
     ]
 
     operations = [
