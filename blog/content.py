@@ -31,7 +31,7 @@ def render_caption(match):
     align = attrs.get("align", "alignnone")
     element_id = f' id="{escape(attrs["id"])}"' if attrs.get("id") else ""
     width = attrs.get("width", "")
-    style = f' style="width: {int(width)}px"' if width.isdigit() else ""
+    style = f' style="width: {int(width)}px"' if width.isascii() and width.isdigit() else ""
     return (
         f'<figure{element_id} class="wp-caption {escape(align)}"{style}>{media}'
         f'<figcaption class="wp-caption-text">{caption}</figcaption></figure>'
@@ -57,7 +57,7 @@ def render_gallery(match, post_id=None):
     else:
         items = []
     columns = attrs.get("columns", "3")
-    columns = int(columns) if columns.isdigit() and 0 < int(columns) < 10 else 3
+    columns = int(columns) if columns in {str(n) for n in range(1, 10)} else 3
     figures = "".join(
         f'<figure class="gallery-item"><a href="{escape(item.url)}"><img '
         f'src="{escape(item.size_url("thumbnail"))}" alt="{escape(item.alt_text)}" '

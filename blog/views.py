@@ -109,6 +109,7 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
     headers = {}
     if entry.pings_open and entry.is_published:
         headers["X-Pingback"] = request.build_absolute_uri(reverse("xmlrpc"))
+        headers["Link"] = f'<{request.build_absolute_uri(reverse("webmention"))}>; rel="webmention"'
     context = {
         "post": entry,
         "unlocked": content.unlocked,

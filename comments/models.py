@@ -8,6 +8,7 @@ class Kind(models.TextChoices):
     COMMENT = "comment", "Comment"
     PINGBACK = "pingback", "Pingback"
     TRACKBACK = "trackback", "Trackback"
+    WEBMENTION = "webmention", "Webmention"
 
 
 class State(models.TextChoices):

@@ -12,7 +12,7 @@ from blog import widgets
 from blog.models import Discussion, Post, Status
 
 from .models import Comment
-from .pings.pingback import send_pingbacks
+from .pings.outgoing import send_pings
 
 _pings_paused = ContextVar("pings_paused", default=False)
 
@@ -46,7 +46,7 @@ def queue_pingbacks(sender, instance, raw, **kwargs):
         return
     if post.ping_status != Discussion.OPEN:
         return
-    task = send_pingbacks
+    task = send_pings
     if post.published_at > timezone.now():
         if not task.get_backend().supports_defer:
             return

@@ -3,7 +3,7 @@ from django.urls import path
 from blog import converters  # noqa: F401  (registers yyyy, mm, dd and wpslug)
 
 from . import feeds, views
-from .pings import trackback, xmlrpc
+from .pings import trackback, webmention, xmlrpc
 
 urlpatterns = [
     path("comments/post/", views.post_comment, name="comment-post"),
@@ -26,4 +26,5 @@ urlpatterns = [
         name="trackback",
     ),
     path("xmlrpc.php", xmlrpc.endpoint, name="xmlrpc"),
+    path("webmention/", webmention.receive, name="webmention"),
 ]

@@ -62,7 +62,7 @@ def test_publishing_pings_each_linked_site_once(remote, django_capture_on_commit
     assert results == {
         links[0]: (True, "Pingback registered."),
         links[1]: (True, "Pingback registered."),
-        links[2]: (False, "no pingback server"),
+        links[2]: (False, "no webmention or pingback endpoint"),
     }
     with django_capture_on_commit_callbacks(execute=True):
         post.body += body_linking(remote.url + "/by-header/#again")
@@ -141,7 +141,7 @@ def site_b(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'b.sqlite3'}",
         "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
         "INKWELL_FETCH_ALLOW_LOOPBACK": "1",
-        "INKWELL_RUN_WORKER": "0",
+        "INKWELL_RUN_WORKER": "1",  # B verifies the webmention in its background worker
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "WEB_CONCURRENCY": "1",
@@ -188,7 +188,7 @@ def site_b(tmp_path):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_publishing_on_a_pings_b_and_b_shows_it(live_server, site_b, settings):
+def test_publishing_on_a_mentions_it_on_b_and_b_shows_it(live_server, site_b, settings):
     settings.INKWELL_FETCH_ALLOW_LOOPBACK = True
     settings.INKWELL_SITE_URL = live_server.url
     b_url, b_path = site_b
@@ -196,7 +196,11 @@ def test_publishing_on_a_pings_b_and_b_shows_it(live_server, site_b, settings):
     post = PostFactory(title="Notes from site A", body=body_linking(target))
     ping = OutgoingPing.objects.get(post=post)
     assert ping.succeeded, ping.outcome
-    assert ping.server == b_url + "/xmlrpc.php"
-    page = urllib.request.urlopen(target, timeout=10).read().decode()
+    assert ping.server == b_url + "/webmention/" and ping.outcome == "webmention: HTTP 202"
+    for _ in range(150):  # B's worker fetches A's post, then shows the mention
+        page = urllib.request.urlopen(target, timeout=10).read().decode()
+        if "Notes from site A" in page:
+            break
+        time.sleep(0.2)
     assert "Notes from site A" in page
-    assert 'class="pingback depth-1"' in page
+    assert 'class="webmention depth-1"' in page

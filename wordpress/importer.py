@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog import media as media_files
+from blog.converters import parse_id
 from blog.forms import sanitize_post_html
 from blog.models import (
     Category,
@@ -281,15 +282,13 @@ class Importer:
             OldSlug.objects.get_or_create(entry=post, slug=old_slug, path="")
         if item.parent:
             self.parents[item.wp_id] = item.parent
-        thumbnail = item.meta.get("_thumbnail_id", "").strip()
-        if thumbnail.isdigit():
-            self.thumbnails[item.wp_id] = int(thumbnail)
+        if (thumbnail := parse_id(item.meta.get("_thumbnail_id", "").strip())) is not None:
+            self.thumbnails[item.wp_id] = thumbnail
         categories, tags = self._item_terms(item)
         post.categories.set(categories)
         post.tags.set(tags)
-        views = item.meta.get("views", "").strip()
-        if views.isdigit():
-            PostViews.objects.update_or_create(post=post, defaults={"count": int(views)})
+        if (views := parse_id(item.meta.get("views", "").strip())) is not None:
+            PostViews.objects.update_or_create(post=post, defaults={"count": views})
         self.summary.count(kind, "created" if created else "updated")
         self._comments(post, item, label)
         return post

@@ -11,16 +11,15 @@ from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import Resolver404, resolve
-from django.utils import timezone
-from django_tasks import task
 
 from blog import origin
-from blog.models import Post, SiteOptions
+from blog.clients import client_ip
+from blog.models import Post
 
 from .. import moderation
-from ..models import Comment, Kind, OutgoingPing
+from ..models import Comment, Kind
 from . import fetch, store
-from .xmlrpc import loads, method
+from .xmlrpc import method
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +48,7 @@ class PageReader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.base_url = base_url
         self.title, self.in_title = "", False
-        self.text, self.links, self.pingback_links = [], [], []
+        self.text, self.links, self.pingback_links, self.webmention_links = [], [], [], []
         self._length = 0
         self._open_link = None
         self._skip = 0
@@ -60,7 +59,9 @@ class PageReader(HTMLParser):
             self.in_title = True
         elif tag in ("script", "style"):
             self._skip += 1
-        elif tag == "a" and attrs.get("href"):
+        if tag in ("a", "link") and "webmention" in (attrs.get("rel") or "").lower().split():
+            self.webmention_links.append(urljoin(self.base_url, (attrs.get("href") or "").strip()))
+        if tag == "a" and attrs.get("href"):
             self._open_link = {
                 "href": urljoin(self.base_url, attrs["href"].strip()),
                 "start": self._length,
@@ -170,7 +171,15 @@ def receive(source, target, request):
     finally:
         _verification_slot.release()
     try:
-        store.record(post, request, Kind.PINGBACK, title, source, excerpt)
+        store.record(
+            post,
+            Kind.PINGBACK,
+            title,
+            source,
+            excerpt,
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
     except moderation.Rejected as rejected:
         raise PingbackError(0, rejected.message) from rejected
     return f"Pingback from {source} to {target} registered. Keep the web talking! :-)"
@@ -218,83 +227,6 @@ def pingbacks_of(target, request):
         .filter(kind=Kind.PINGBACK)
         .values_list("user_url", flat=True)
     )
-
-
-# --- sending ------------------------------------------------------------------------------
-
-
-def external_links(html):
-    """The http(s) links of a post body that point outside this site, each once."""
-    links = []
-    for link in read_page(html, settings.INKWELL_SITE_URL).links:
-        url = _without_fragment(link["href"])
-        outside = url.startswith(("http://", "https://")) and not origin.is_own_url(url)
-        if outside and url not in links:
-            links.append(url)
-    return links
-
-
-def discover_server(url):
-    """X-Pingback header first, then <link rel="pingback"> in the first 150 KB."""
-    response = fetch.fetch(url, max_redirects=3)
-    if header := response.headers.get("x-pingback"):
-        return header.strip()
-    if response.content_type in ("text/html", "application/xhtml+xml"):
-        found = read_page(response.text(), response.url).pingback_links
-        if found:
-            return found[0]
-    return ""
-
-
-def ping(server, source, target):
-    body = xmlrpc.client.dumps((source, target), "pingback.ping").encode()
-    response = fetch.fetch(
-        server, method="POST", body=body, headers={"Content-Type": "text/xml"}, max_redirects=0
-    )
-    params, _method = loads(response.body)
-    return str(params[0]) if params else ""
-
-
-def ping_one(source, url):
-    """Ping `url` about `source`: (server, outcome, succeeded)."""
-    server = ""
-    try:
-        server = discover_server(url)
-        if not server:
-            return "", "no pingback server", False
-        return server, ping(server, source, url)[:300], True
-    except xmlrpc.client.Fault as fault:
-        return server, f"fault {fault.faultCode}: {fault.faultString}"[:300], False
-    except (fetch.FetchError, ValueError, xmlrpc.client.ResponseError) as error:
-        return server, f"failed: {error}"[:300], False
-    except Exception as error:  # a broken peer must never stop the other pings
-        return server, f"failed: {type(error).__name__}"[:300], False
-
-
-@task()
-def send_pingbacks(post_id):
-    with timezone.override(SiteOptions.get().tzinfo):
-        return _send_pingbacks(post_id)
-
-
-def _send_pingbacks(post_id):
-    post = Post.objects.filter(pk=post_id).first()
-    if post is None or not post.is_published or not post.pings_open:
-        return 0
-    source = settings.INKWELL_SITE_URL.rstrip("/") + post.get_absolute_url()
-    done = set(OutgoingPing.objects.filter(post=post).values_list("url", flat=True))
-    sent = 0
-    for url in external_links(post.body):
-        if url in done:
-            continue
-        server, outcome, succeeded = ping_one(source, url)
-        OutgoingPing.objects.get_or_create(
-            post=post,
-            url=url,
-            defaults={"server": server[:500], "outcome": outcome, "succeeded": succeeded},
-        )
-        sent += 1
-    return sent
 
 
 # --- the XML-RPC methods ------------------------------------------------------------------

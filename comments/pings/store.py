@@ -6,7 +6,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from blog.clients import client_ip
 from blog.models import Post
 
 from .. import moderation, notifications
@@ -23,7 +22,7 @@ def already_pinged(post, kind, url):
     )
 
 
-def record(post, request, kind, name, url, text):
+def record(post, kind, name, url, text, *, ip=None, user_agent=""):
     """Save the ping as a comment of `kind`; raises moderation.Rejected as a comment would."""
     comment = Comment(
         content_type=ContentType.objects.get_for_model(Post),
@@ -35,8 +34,8 @@ def record(post, request, kind, name, url, text):
         comment=text,
         kind=kind,
         submit_date=timezone.now(),
-        ip_address=client_ip(request),
-        user_agent=request.headers.get("User-Agent", "")[:255],
+        ip_address=ip,
+        user_agent=user_agent[:255],
     )
     moderation.moderate(comment, post)
     with transaction.atomic():

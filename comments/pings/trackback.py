@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 
+from blog.clients import client_ip
 from blog.models import Post
 
 from .. import moderation
@@ -79,7 +80,15 @@ def receive(request, year, month, day, slug):
         return _answer("We already have a ping from that URL for this post.", status=409)
     text = f"<strong>{escape(title)}</strong>\n\n{escape(excerpt)}"
     try:
-        store.record(post, request, Kind.TRACKBACK, blog_name, url, text)
+        store.record(
+            post,
+            Kind.TRACKBACK,
+            blog_name,
+            url,
+            text,
+            ip=client_ip(request),
+            user_agent=request.headers.get("User-Agent", ""),
+        )
     except moderation.Rejected as rejected:
         return _answer(rejected.message, status=rejected.status)
     return _answer()

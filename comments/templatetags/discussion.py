@@ -43,9 +43,8 @@ def comment_form(context, post):
     request = context["request"]
     form = CommentForm(post, initial=cookies.remembered(request))
     form.replying_to = None
-    reply_to = request.GET.get("replytocom", "")
-    if reply_to.isdigit():
-        parent = Comment.objects.for_model(post).approved().filter(pk=int(reply_to)).first()
+    if (reply_to := parse_id(request.GET.get("replytocom"))) is not None:
+        parent = Comment.objects.for_model(post).approved().filter(pk=reply_to).first()
         if parent is not None:
             form.initial["reply_to"] = parent.pk
             form.replying_to = parent
