@@ -259,3 +259,22 @@ class VisibleContent:
         prefix = "\u2026 " if start else ""
         suffix = " \u2026" if start + length < len(text) else ""
         return f"{prefix}{text[start : start + length]}{suffix}"
+
+
+RELATIVE_URL_RE = re.compile(r'(\s(?:src|href|poster)=")(/(?!/)[^"]*)"', re.IGNORECASE)
+RELATIVE_SRCSET_RE = re.compile(r'(\ssrcset=")([^"]*)"', re.IGNORECASE)
+
+
+def absolute_urls(html, origin):
+    """Site-relative addresses made absolute (`origin` is scheme://host), for feed readers,
+    which show an item far from the page its relative links were written for."""
+    html = RELATIVE_URL_RE.sub(lambda m: f'{m.group(1)}{origin}{m.group(2)}"', html)
+
+    def srcset(match):
+        candidates = [c.strip() for c in match.group(2).split(",")]
+        fixed = [
+            origin + c if c.startswith("/") and not c.startswith("//") else c for c in candidates
+        ]
+        return f'{match.group(1)}{", ".join(fixed)}"'
+
+    return RELATIVE_SRCSET_RE.sub(srcset, html)

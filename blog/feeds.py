@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.views.decorators.http import conditional_page
 
 from . import origin
-from .content import render_post_body
+from .content import absolute_urls, render_post_body, responsive_images
 from .models import Category, Post, SiteOptions, Tag
 
 
@@ -54,8 +54,10 @@ class LatestPostsFeed(SiteFeed):
     def item_description(self, post):
         content = post.visible_content()
         if SiteOptions.get().rss_use_excerpt:
-            return escape(content.excerpt) if content.excerpt else content.teaser()[0]
-        return render_post_body(content.body)
+            html = escape(content.excerpt) if content.excerpt else content.teaser()[0]
+        else:
+            html = responsive_images(render_post_body(content.body))
+        return absolute_urls(html, origin.current())
 
     def item_author_name(self, post):
         return post.author.get_full_name() or post.author.get_username()

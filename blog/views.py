@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -14,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
-from . import guesses, themes
+from . import guesses, query_strings, themes
 from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
 from .converters import parse_id
@@ -27,7 +28,8 @@ PASSWORD_COOKIE_AGE = 10 * 24 * 3600  # WordPress keeps the post password for te
 
 def home(request):
     """`/` answers WordPress's query-string URLs too: `?p=ID`, `?page_id=ID`,
-    `?attachment_id=ID` (WordPress's IDs of imported content first) and `?s=words`."""
+    `?attachment_id=ID` (WordPress's IDs of imported content first), `?s=words`, and the
+    archive and feed parameters (`?cat=`, `?feed=`, … see query_strings)."""
     for parameter in ("p", "page_id"):
         if number := request.GET.get(parameter):
             entry = Post.objects.readable_by(request.user).at_shortlink(number)
@@ -41,6 +43,11 @@ def home(request):
         return HttpResponsePermanentRedirect(item.url)
     if "s" in request.GET:
         return SearchResults.as_view()(request)
+    target = query_strings.permalink_for(request.GET)
+    if target == "":
+        raise Http404
+    if target is not None:
+        return HttpResponsePermanentRedirect(target)
     options = SiteOptions.get()
     if options.show_on_front == "page" and options.page_on_front_id:
         front = (
@@ -52,6 +59,21 @@ def home(request):
         if front is not None:
             return render_entry(request, front, ["front-page.html", "page.html", "index.html"])
     return PostIndex.as_view()(request)
+
+
+def search(request, words, page=1):
+    """`/search/words/`, WordPress's pretty search address: the same results as `?s=words`."""
+    request.GET = request.GET.copy()
+    request.GET["s"] = words.replace("+", " ")
+    return SearchResults.as_view()(request, page=page)
+
+
+def favicon(request):
+    """`/favicon.ico`: the Site Icon chosen in Settings, else Inkwell's own."""
+    icon = SiteOptions.get().site_icon
+    if icon is not None and icon.is_image:
+        return redirect(icon.size_url("thumbnail"))
+    return redirect(static("favicon.ico"))
 
 
 def home_page(request, page):

@@ -15,6 +15,7 @@ class SiteOptionsAdmin(admin.ModelAdmin):
                 "fields": [
                     "title",
                     "tagline",
+                    "site_icon",
                     "timezone",
                     "date_format",
                     "time_format",

@@ -102,6 +102,16 @@ class SiteOptions(models.Model):
         limit_choices_to={"post_type": "page"},
         verbose_name="homepage",
     )
+    site_icon = models.ForeignKey(
+        "blog.Media",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"mime_type__startswith": "image/"},
+        help_text="The icon browsers show in tabs and bookmarks (/favicon.ico); a square "
+        "image of at least 512 × 512 pixels works best.",
+    )
     xmlrpc_account_passwords = models.BooleanField(
         "account passwords over XML-RPC",
         default=True,
