@@ -1,5 +1,7 @@
-"""This site's address: the scheme and host the current request came to, for absolute links
-in feeds and sitemaps, and the one test of whether a URL is this site's (`is_own_url`).
+"""This site's address, the one place every absolute URL comes from (`absolute`): the scheme
+and host the current request came to, or, with no request (the background worker, a command),
+the public address INKWELL_SITE_URL; and the one test of whether a URL is this site's
+(`is_own_url`).
 
 Django's syndication and sitemaps would take the domain from the sites framework, one fixed
 row; a blog answers on whatever host it is served as (ALLOWED_HOSTS guards which).
@@ -14,11 +16,13 @@ _origin = ContextVar("request_origin", default="")
 
 
 def absolute(path):
-    return _origin.get() + path
+    """`path` on this site: the request's origin when there is one, else the public address."""
+    return current() + path
 
 
 def current():
-    return _origin.get()
+    """scheme://host[:port] of the current request, else of INKWELL_SITE_URL."""
+    return _origin.get() or settings.INKWELL_SITE_URL.rstrip("/")
 
 
 class RequestOriginMiddleware:
@@ -55,7 +59,7 @@ def own_origins():
     http and https on their default ports). A public address on a default port counts with
     its twin scheme too, as a site behind TLS redirects http to https."""
     origins = set()
-    for address in (settings.INKWELL_SITE_URL, current()):
+    for address in (settings.INKWELL_SITE_URL, _origin.get()):
         if found := origin_of(address or ""):
             origins.add(found)
             scheme, host, port = found

@@ -9,7 +9,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
 from . import search, widgets
-from .models import Category, Post, PostViews, Tag
+from .models import Category, Post, PostViews, SiteOptions, Tag
 from .roles import ROLES
 
 
@@ -40,3 +40,17 @@ def role_members_reach_the_admin(sender, instance, action, pk_set, **kwargs):
     if Group.objects.filter(pk__in=pk_set, name__in=ROLES).exists():
         instance.is_staff = True
         instance.save(update_fields=["is_staff"])
+
+
+def name_the_site(sender, **kwargs):
+    """The sites framework's one row says where this site is (never "example.com"), for any
+    code that still asks it."""
+    from urllib.parse import urlsplit
+
+    from django.conf import settings
+    from django.contrib.sites.models import Site
+
+    domain = urlsplit(settings.INKWELL_SITE_URL).netloc or "127.0.0.1:8000"
+    Site.objects.update_or_create(
+        pk=settings.SITE_ID, defaults={"domain": domain, "name": SiteOptions.get().title}
+    )

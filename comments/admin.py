@@ -72,6 +72,12 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["kind", "ip_address", "user_agent", "submit_date"]
 
+    def view_on_site(self, comment):
+        """The comment where readers see it: its post's page, at this admin's address."""
+        if comment.state != "approved":
+            return None
+        return comment.get_absolute_url()
+
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("content_object")
 

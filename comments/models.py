@@ -67,6 +67,14 @@ class Comment(XtdComment):
         self.is_removed = self.state in (State.SPAM, State.TRASH)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        """The comment on its post's page (the comment page that shows it)."""
+        from blog.models import SiteOptions
+
+        from .tree import comment_url
+
+        return comment_url(self, self.content_object, SiteOptions.get())
+
     @property
     def anchor(self):
         return f"comment-{self.pk}"

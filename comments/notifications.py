@@ -4,16 +4,15 @@ the post author on a new comment, moderators on a held one, followers on a new r
 from functools import partial
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
+from blog import origin
 from blog.models import SiteOptions
 
 from .models import Comment, State
@@ -53,10 +52,6 @@ def comment_approved(comment_id):
             notify_followers(comment)
 
 
-def _absolute(path):
-    return settings.INKWELL_SITE_URL.rstrip("/") + path
-
-
 def _send(subject, template, context, recipients):
     if recipients:
         context = {"site": SiteOptions.get(), **context}
@@ -74,7 +69,11 @@ def notify_post_author(comment):
     _send(
         f'[{options.title}] Comment: "{post.display_title}"',
         "new_comment.txt",
-        {"comment": comment, "post": post, "link": _absolute(comment_url(comment, post, options))},
+        {
+            "comment": comment,
+            "post": post,
+            "link": origin.absolute(comment_url(comment, post, options)),
+        },
         {author.email},
     )
 
@@ -83,18 +82,16 @@ def notify_moderators(comment):
     post, options = comment.content_object, SiteOptions.get()
     if not options.moderation_notify:
         return
-    moderators = (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(user_permissions__codename="change_comment")
-            | Q(groups__permissions__codename="change_comment")
-        )
-    )
-    recipients = {user.email for user in moderators.distinct() if user.email}
+    # As WordPress: the Administration Email Address and the post's author, when they may
+    # moderate what is said on their posts.
+    recipients = {options.administration_email()}
+    if post.author.is_active and post.author.is_staff:
+        recipients.add(post.author.email)
+    recipients.discard("")
     links = {
-        action: _absolute(reverse("admin:comments_comment_moderate", args=[comment.pk, action]))
+        action: origin.absolute(
+            reverse("admin:comments_comment_moderate", args=[comment.pk, action])
+        )
         for action in ("approve", "spam", "trash")
     }
     _send(
@@ -104,7 +101,7 @@ def notify_moderators(comment):
             "comment": comment,
             "post": post,
             "links": links,
-            "queue": _absolute(
+            "queue": origin.absolute(
                 reverse("admin:comments_comment_changelist") + "?state__exact=pending"
             ),
         },
@@ -123,10 +120,10 @@ def notify_followers(comment):
         .values_list("user_email", flat=True)
         .distinct()
     )
-    link = _absolute(comment_url(comment, post, options))
+    link = origin.absolute(comment_url(comment, post, options))
     for email in set(followers):
         token = signing.dumps([post.pk, email], salt=UNSUBSCRIBE_SALT)
-        unsubscribe = _absolute(reverse("comment-unsubscribe", args=[token]))
+        unsubscribe = origin.absolute(reverse("comment-unsubscribe", args=[token]))
         _send(
             f'[{options.title}] New comment on "{post.display_title}"',
             "followup.txt",

@@ -238,7 +238,10 @@ INKWELL_BOT_USER_AGENTS = env_list(
 AKISMET_API_KEY = os.environ.get("AKISMET_API_KEY", "")
 INKWELL_AKISMET_CLIENT = os.environ.get("INKWELL_AKISMET_CLIENT", "akismet.SyncClient")
 # The site's public address, for links in e-mails and for Akismet.
-INKWELL_SITE_URL = os.environ.get("INKWELL_SITE_URL", "http://127.0.0.1:8000")
+# Default: where `make run` serves (its HOST and PORT), so links in mail from the worker work.
+INKWELL_SITE_URL = os.environ.get("INKWELL_SITE_URL") or "http://{}:{}".format(
+    os.environ.get("HOST", "127.0.0.1"), os.environ.get("PORT", "8000")
+)
 # Comment forms posted sooner than this after the page was served are refused (bots).
 INKWELL_COMMENT_MIN_SECONDS = int(os.environ.get("INKWELL_COMMENT_MIN_SECONDS", "3"))
 

@@ -75,6 +75,11 @@ class PublishBoxMixin:
         )
         return redirect(f"admin:{info[0]}_{info[1]}_change", obj.pk)
 
+    def view_on_site(self, obj):
+        """The entry on this site, at the address the admin is served from (the sites
+        framework's single domain would send the editor to example.com)."""
+        return obj.get_absolute_url()
+
     def publish_box(self, request, obj):
         """What the box says about `obj` (None while adding)."""
         status = obj.status if obj else Status.DRAFT

@@ -15,6 +15,7 @@ class SiteOptionsAdmin(admin.ModelAdmin):
                 "fields": [
                     "title",
                     "tagline",
+                    "admin_email",
                     "site_icon",
                     "timezone",
                     "date_format",

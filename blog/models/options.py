@@ -102,6 +102,12 @@ class SiteOptions(models.Model):
         limit_choices_to={"post_type": "page"},
         verbose_name="homepage",
     )
+    admin_email = models.EmailField(
+        "administration email address",
+        blank=True,
+        help_text="Where the site writes about moderation and other matters of running it. "
+        "Empty: the first administrator's e-mail address.",
+    )
     site_icon = models.ForeignKey(
         "blog.Media",
         null=True,
@@ -232,6 +238,21 @@ class SiteOptions(models.Model):
         memo = _request_memo.get()
         if memo is not None:
             memo.pop("options", None)
+
+    def administration_email(self):
+        """The Administration Email Address, or the first superuser's e-mail, or ""."""
+        if self.admin_email:
+            return self.admin_email
+        from django.contrib.auth import get_user_model
+
+        first = (
+            get_user_model()
+            .objects.filter(is_superuser=True, is_active=True)
+            .exclude(email="")
+            .order_by("pk")
+            .first()
+        )
+        return first.email if first else ""
 
     @property
     def tzinfo(self):

@@ -5,7 +5,6 @@ remote URL through the safe fetcher, a broken peer never stopping the others."""
 import xmlrpc.client
 from urllib.parse import urljoin
 
-from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
@@ -21,7 +20,7 @@ from .xmlrpc import loads
 def external_links(html):
     """The http(s) links of a post body that point outside this site, each once."""
     links = []
-    for link in read_page(html, settings.INKWELL_SITE_URL).links:
+    for link in read_page(html, origin.current()).links:
         url = _without_fragment(link["href"])
         outside = url.startswith(("http://", "https://")) and not origin.is_own_url(url)
         if outside and url not in links:
@@ -89,7 +88,7 @@ def _send_pings(post_id):
     post = Post.objects.filter(pk=post_id).first()
     if post is None or not post.is_published or not post.pings_open:
         return 0
-    source = settings.INKWELL_SITE_URL.rstrip("/") + post.get_absolute_url()
+    source = origin.absolute(post.get_absolute_url())
     done = set(OutgoingPing.objects.filter(post=post).values_list("url", flat=True))
     sent = 0
     for url in external_links(post.body):
