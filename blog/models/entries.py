@@ -39,6 +39,12 @@ def _published():
 PUBLISHED_STATUSES = (Status.PUBLISH, Status.FUTURE)
 
 
+def own_editable_statuses(user):
+    """The statuses in which `user` may edit their own entries: None (any) with publish_posts,
+    else draft and pending only (a Contributor's work ends at review)."""
+    return None if user.has_perm("blog.publish_posts") else (Status.DRAFT, Status.PENDING)
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published posts, and scheduled ones whose time has come.
@@ -66,6 +72,17 @@ class PostQuerySet(models.QuerySet):
         if others_unpublished:
             readable |= ~Q(status=Status.PRIVATE)
         return self.filter(readable)
+
+    def editable_by(self, user):
+        """Entries `user` may edit, WordPress's rule: others' with edit_others_posts; their
+        own, and once published only with publish_posts (a Contributor's end at review)."""
+        if not user.is_authenticated or not user.has_perm("blog.change_post"):
+            return self.none()
+        if user.has_perm("blog.edit_others_posts"):
+            return self.all()
+        own = self.filter(author=user)
+        statuses = own_editable_statuses(user)
+        return own if statuses is None else own.filter(status__in=statuses)
 
     def visible_to(self, user):
         """What lists show `user`: of the entries they may read, the published and private
