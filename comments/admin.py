@@ -153,7 +153,7 @@ class CommentAdmin(admin.ModelAdmin):
         self._set_state(request, queryset, State.TRASH)
 
     def save_model(self, request, comment, form, change):
-        was_approved = change and Comment.objects.filter(pk=comment.pk, state=State.APPROVED)
+        was_approved = change and Comment.objects.approved().filter(pk=comment.pk)
         super().save_model(request, comment, form, change)
         if comment.state == State.APPROVED and not was_approved.exists():
             notifications.after_approval(comment)
