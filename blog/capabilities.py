@@ -2,7 +2,7 @@
 REST API and XML-RPC. Posts and pages share one table and one set of permissions (blog.*_post);
 pages also need blog.edit_pages."""
 
-from .models import PostType, Status
+from .models import PostType
 
 
 def may_write(user, post_type=PostType.POST):
@@ -20,14 +20,8 @@ def may_edit_others(user):
 
 def may_edit(user, entry):
     """Editors edit anything; others their own entries, and Contributors (who cannot publish)
-    only while their entry is a draft or pending review."""
-    if not (user.has_perm("blog.change_post") and _type_allowed(user, entry.post_type)):
-        return False
-    if may_edit_others(user):
-        return True
-    if entry.author_id != user.pk:
-        return False
-    return may_publish(user) or entry.status in (Status.DRAFT, Status.PENDING)
+    only while their entry is a draft or pending review (`Post.is_editable_by`)."""
+    return _type_allowed(user, entry.post_type) and entry.is_editable_by(user)
 
 
 def may_delete(user, entry):
@@ -40,14 +34,11 @@ def may_stick(user):
 
 
 def editable(user, entries):
-    """The entries of `entries` this user may edit (the list the admin shows them)."""
-    if not user.has_perm("blog.change_post"):
-        return entries.none()
-    if not _type_allowed(user, PostType.PAGE):
-        entries = entries.exclude(post_type=PostType.PAGE)
-    if may_edit_others(user):
-        return entries
-    return entries.filter(author=user)
+    """The entries of `entries` this user may edit (`PostQuerySet.editable_by`)."""
+    entries = entries.editable_by(user)
+    return (
+        entries if _type_allowed(user, PostType.PAGE) else entries.exclude(post_type=PostType.PAGE)
+    )
 
 
 def _type_allowed(user, post_type):

@@ -1,6 +1,6 @@
 """What the content app reads of discussion, through django_comments' public API alone (the
 comments app is never imported here): approved and held comments in django_comments' own
-vocabulary, and whose discussion a user may moderate."""
+vocabulary, and whose discussion a user sees and moderates."""
 
 import django_comments
 from django.contrib.contenttypes.models import ContentType
@@ -26,9 +26,32 @@ def held_comments():
     return comments().filter(is_public=False, is_removed=False)
 
 
-def moderated_by(user, queryset):
-    """Of `queryset`'s comments, those on entries whose discussion `user` moderates: every
-    entry's with edit_others_posts, else only their own entries' (WordPress's rule)."""
+def entries_discussed_by(user):
+    """Entries whose discussion `user` sees in the admin, WordPress's rule: all with
+    edit_others_posts, else only their own."""
+    if user.has_perm("blog.edit_others_posts"):
+        return Post.objects.all()
+    return Post.objects.filter(author=user) if user.is_authenticated else Post.objects.none()
+
+
+def discussed_by(user, queryset):
+    """Of `queryset`'s comments, those `user` sees, with the commenters' details."""
     if user.has_perm("blog.edit_others_posts"):
         return queryset
-    return queryset.filter(object_pk__in=Post.objects.filter(author=user).as_comment_keys())
+    return queryset.filter(object_pk__in=entries_discussed_by(user).as_comment_keys())
+
+
+def moderated_by(user, queryset):
+    """Of `queryset`'s comments, those `user` may moderate: a comment goes with its entry, so
+    those on entries the user may edit (`Post.objects.editable_by`)."""
+    if user.has_perm("blog.edit_others_posts"):
+        return queryset
+    return queryset.filter(object_pk__in=Post.objects.editable_by(user).as_comment_keys())
+
+
+def sees(user, comment):
+    return discussed_by(user, comments().filter(pk=comment.pk)).exists()
+
+
+def moderates(user, comment):
+    return moderated_by(user, comments().filter(pk=comment.pk)).exists()

@@ -173,6 +173,8 @@ class EntryForm(forms.ModelForm):
                 self.fields["body"].widget = AdminProseEditorWidget(
                     config={"extensions": EDITOR_EXTENSIONS}, preset="configurable"
                 )
+        if "is_sticky" in self.fields and not self._may_publish():
+            self.fields["is_sticky"].disabled = True  # only those who publish stick posts
         if "status" in self.fields and not self._may_publish():
             allowed = {Status.DRAFT, Status.PENDING}
             if self.instance.pk:

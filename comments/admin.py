@@ -9,8 +9,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from blog import discussion
 from blog.clients import client_ip
-from blog.models import Post
+from blog.converters import parse_id
 
 from . import notifications
 from .models import Comment, Kind, OutgoingPing, State
@@ -21,6 +22,10 @@ class PostFilter(admin.SimpleListFilter):
 
     title = "post"
     parameter_name = "object_pk"
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        super().__init__(request, *args, **kwargs)
 
     def lookups(self, request, model_admin):
         return []
@@ -35,7 +40,9 @@ class PostFilter(admin.SimpleListFilter):
 
     def choices(self, changelist):
         if self.value():
-            post = Post.objects.filter(pk=self.value()).first()
+            number = parse_id(self.value())
+            entries = discussion.entries_discussed_by(self.request.user)
+            post = entries.filter(pk=number).first() if number else None
             yield {
                 "selected": True,
                 "query_string": changelist.get_query_string(remove=[self.parameter_name]),
@@ -78,8 +85,32 @@ class CommentAdmin(admin.ModelAdmin):
             return None
         return comment.get_absolute_url()
 
+    # Who sees and moderates which comment is WordPress's rule: a comment goes with its entry,
+    # so editors see and moderate all of them; Authors and Contributors see those on their own
+    # entries and moderate those on entries they may edit (blog.discussion); nobody sees the
+    # e-mail, IP or user agent of commenters on other people's entries.
+
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("content_object")
+        queryset = super().get_queryset(request).prefetch_related("content_object")
+        return discussion.discussed_by(request.user, queryset)
+
+    def _writes_entries(self, request):
+        return request.user.has_perm("blog.change_post")
+
+    def has_module_permission(self, request):
+        return super().has_module_permission(request) or self._writes_entries(request)
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj) or self._writes_entries(request)
+        return allowed and (obj is None or discussion.sees(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj) or self._writes_entries(request)
+        return allowed and (obj is None or discussion.moderates(request.user, obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or discussion.moderates(request.user, obj))
 
     def has_add_permission(self, request):
         return False  # comments come from readers; editors answer them with "Reply"
@@ -102,6 +133,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def _set_state(self, request, queryset, state):
         changed = 0
+        queryset = discussion.moderated_by(request.user, queryset)
         with transaction.atomic():
             for comment in queryset.exclude(state=state):
                 comment.state = state
@@ -128,7 +160,7 @@ class CommentAdmin(admin.ModelAdmin):
         self._set_state(request, queryset, State.TRASH)
 
     def save_model(self, request, comment, form, change):
-        was_approved = change and Comment.objects.filter(pk=comment.pk, state=State.APPROVED)
+        was_approved = change and Comment.objects.approved().filter(pk=comment.pk)
         super().save_model(request, comment, form, change)
         if comment.state == State.APPROVED and not was_approved.exists():
             notifications.after_approval(comment)
@@ -210,27 +242,6 @@ class CommentAdmin(admin.ModelAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
 
-def pending_count_in_menu(get_app_list):
-    """Show "Comments (N)" in the admin menu while N comments await moderation."""
-
-    def app_list(request, app_label=None):
-        apps = get_app_list(request, app_label)
-        pending = None
-        for app in apps:
-            for model in app["models"]:
-                if model["object_name"] == "Comment":
-                    if pending is None:
-                        pending = Comment.objects.filter(state=State.PENDING).count()
-                    if pending:
-                        model["name"] = f"Comments ({pending})"
-        return apps
-
-    return app_list
-
-
-admin.site.get_app_list = pending_count_in_menu(admin.site.get_app_list)
-
-
 class OutgoingPingInline(admin.TabularInline):
     """What a post pinged when it was published, and what each site answered."""
 
@@ -243,8 +254,3 @@ class OutgoingPingInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
-
-
-# The post form is the content app's; discussion adds what the post pinged to it.
-post_admin = admin.site.get_model_admin(Post)
-post_admin.inlines = [*post_admin.inlines, OutgoingPingInline]

@@ -9,7 +9,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from blog import widgets
-from blog.models import Discussion, Post, Status
+from blog.models import PUBLISHED_STATUSES, Discussion, Post
 
 from .models import Comment
 from .pings.outgoing import send_pings
@@ -42,7 +42,7 @@ def queue_pingbacks(sender, instance, raw, **kwargs):
     post = instance
     if raw or _pings_paused.get():
         return
-    if post.status not in (Status.PUBLISH, Status.FUTURE):
+    if post.status not in PUBLISHED_STATUSES:  # published, or scheduled: pinged when due
         return
     if post.ping_status != Discussion.OPEN:
         return

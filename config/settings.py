@@ -50,7 +50,7 @@ PRODUCTION = not DEBUG and "ALLOWED_HOSTS" in os.environ
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.InkwellAdminConfig",  # Django's admin with Inkwell's site (config/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -211,7 +211,7 @@ class Exporter:
         Comment = django_comments.get_model()
         comments = Comment.objects.for_model(post).order_by("thread_id", "order")
         if self.user is not None:
-            comments = discussion.moderated_by(self.user, comments)
+            comments = discussion.discussed_by(self.user, comments)
         comments = list(comments)
         ids = {c.pk: self.comment_id(c) for c in comments}
         for c in comments:

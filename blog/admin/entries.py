@@ -22,6 +22,7 @@ from .. import discussion, themes
 from ..converters import parse_id
 from ..forms import EntryForm
 from ..models import Page, Post, PostType, Status
+from ..models.entries import own_editable_statuses
 from ..stats import charts, daily
 from ..views import render_entry
 from .publishing import PublishBoxMixin
@@ -98,13 +99,7 @@ class EntryAdmin(PublishBoxMixin, VersionAdmin):
             return False
         if obj is None or self.may_edit_others(request):
             return True
-        if not self.owns(request, obj):
-            return False
-        # Contributors (no publish right) cannot touch what is already out.
-        return request.user.has_perm("blog.publish_posts") or obj.status in (
-            Status.DRAFT,
-            Status.PENDING,
-        )
+        return Post.objects.editable_by(request.user).filter(pk=obj.pk).exists()
 
     def has_delete_permission(self, request, obj=None):
         return self.may(request, "delete") and self.has_change_permission(request, obj)
@@ -269,6 +264,34 @@ class EntryAdmin(PublishBoxMixin, VersionAdmin):
         )
         add_never_cache_headers(response)
         return response
+
+    def _may_edit_version(self, request, version):
+        """Whether the entry a revision records (perhaps deleted since) is one the user
+        could edit: their own, in a status they may edit, unless they edit others' entries."""
+        if self.may_edit_others(request):
+            return True
+        data = version.field_dict
+        statuses = own_editable_statuses(request.user)
+        return data.get("author_id") == request.user.pk and (
+            statuses is None or data.get("status") in statuses
+        )
+
+    def _reversion_order_version_queryset(self, request, queryset):
+        # django-reversion builds its "recover deleted" list and histories from this.
+        versions = super()._reversion_order_version_queryset(request, queryset)
+        if self.may_edit_others(request):
+            return versions
+        return [version for version in versions if self._may_edit_version(request, version)]
+
+    def recover_view(self, request, version_id, extra_context=None):
+        version = get_object_or_404(Version.objects.get_deleted(self.model), pk=version_id)
+        if not self._may_edit_version(request, version):
+            raise PermissionDenied
+        return super().recover_view(request, version_id, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        get_object_or_404(self.get_queryset(request), pk=parse_id(object_id))
+        return super().history_view(request, object_id, extra_context)
 
     def compare_view(self, request, pk):
         """Two revisions side by side: what changed in the title, excerpt and body."""

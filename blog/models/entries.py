@@ -31,6 +31,12 @@ def _published():
 PUBLISHED_STATUSES = (Status.PUBLISH, Status.FUTURE)
 
 
+def own_editable_statuses(user):
+    """The statuses in which `user` may edit their own entries: None (any) with publish_posts,
+    else draft and pending only (a Contributor's work ends at review)."""
+    return None if user.has_perm("blog.publish_posts") else (Status.DRAFT, Status.PENDING)
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published posts, and scheduled ones whose time has come.
@@ -58,6 +64,17 @@ class PostQuerySet(models.QuerySet):
         if others_unpublished:
             readable |= ~Q(status=Status.PRIVATE)
         return self.filter(readable)
+
+    def editable_by(self, user):
+        """Entries `user` may edit, WordPress's rule: others' with edit_others_posts; their
+        own, and once published only with publish_posts (a Contributor's end at review)."""
+        if not user.is_authenticated or not user.has_perm("blog.change_post"):
+            return self.none()
+        if user.has_perm("blog.edit_others_posts"):
+            return self.all()
+        own = self.filter(author=user)
+        statuses = own_editable_statuses(user)
+        return own if statuses is None else own.filter(status__in=statuses)
 
     def visible_to(self, user):
         """What lists show `user`: of the entries they may read, the published and private
@@ -345,6 +362,15 @@ class Post(models.Model):
         if Post.objects.filter(wp_id=self.pk).exists():
             return self.get_absolute_url()
         return f"/?{parameter}={self.pk}"
+
+    def is_editable_by(self, user):
+        """This entry is among `Post.objects.editable_by(user)` (the same rule, no query)."""
+        if not user.is_authenticated or not user.has_perm("blog.change_post"):
+            return False
+        if user.has_perm("blog.edit_others_posts"):
+            return True
+        statuses = own_editable_statuses(user)
+        return self.author_id == user.pk and (statuses is None or self.status in statuses)
 
     def password_unlocked(self, request):
         """True when the post has no password or the reader entered it (a signed cookie)."""

@@ -11,8 +11,8 @@ register = template.Library()
 
 @register.simple_tag
 def dashboard(request):
-    approved = discussion.moderated_by(request.user, discussion.approved_comments())
-    held = discussion.moderated_by(request.user, discussion.held_comments())
+    approved = discussion.discussed_by(request.user, discussion.approved_comments())
+    held = discussion.discussed_by(request.user, discussion.held_comments())
     entries = Post.objects.all()
     if not request.user.has_perm("blog.edit_others_posts"):
         entries = entries.filter(author=request.user)
@@ -28,7 +28,7 @@ def dashboard(request):
         "scheduled_count": entries.filter(status=Status.FUTURE).count(),
         "drafts": entries.posts().filter(status=Status.DRAFT).order_by("-updated_at")[:5],
         "recent_posts": Post.objects.published().posts()[:5],
-        "recent_comments": discussion.moderated_by(
+        "recent_comments": discussion.discussed_by(
             request.user, discussion.comments().order_by("-submit_date")
         )[:5],
         "most_viewed": most_viewed,
