@@ -3,11 +3,13 @@
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 
 from blog import discussion
 from blog.clients import client_ip
@@ -56,11 +58,57 @@ class ReplyForm(forms.Form):
     comment = forms.CharField(label="Reply", widget=forms.Textarea(attrs={"rows": 6}))
 
 
+class CommentStatusFilter(admin.SimpleListFilter):
+    """WordPress's views of the comments screen: All (pending and approved), Mine, Pending,
+    Approved, Spam, Trash — shown as links with their counts above the list."""
+
+    title = "status"
+    parameter_name = "comment_status"
+    VIEWS = {
+        "all": ("All", Q(state__in=[State.PENDING, State.APPROVED])),
+        "mine": ("Mine", None),
+        "moderated": ("Pending", Q(state=State.PENDING)),
+        "approved": ("Approved", Q(state=State.APPROVED)),
+        "spam": ("Spam", Q(state=State.SPAM)),
+        "trash": ("Trash", Q(state=State.TRASH)),
+    }
+
+    def lookups(self, request, model_admin):
+        return [(key, label) for key, (label, _) in self.VIEWS.items()]
+
+    def queryset(self, request, queryset):
+        return self.narrow(request, queryset, self.value() or "all")
+
+    @classmethod
+    def narrow(cls, request, queryset, view):
+        if view == "mine":
+            return queryset.filter(user=request.user).exclude(state__in=[State.SPAM, State.TRASH])
+        return queryset.filter(cls.VIEWS.get(view, cls.VIEWS["all"])[1])
+
+    def choices(self, changelist):
+        for key, label in self.lookup_choices:
+            yield {
+                "selected": (self.value() or "all") == key,
+                "query_string": changelist.get_query_string({self.parameter_name: key}),
+                "display": label,
+            }
+
+
+PAST_TENSE = {
+    State.APPROVED: "approved",
+    State.PENDING: "unapproved",
+    State.SPAM: "marked as spam",
+    State.TRASH: "moved to the Trash",
+}
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["author", "kind", "excerpt", "in_response_to", "submit_date", "state"]
-    list_display_links = ["excerpt"]
-    list_filter = ["state", "kind", PostFilter, "submit_date"]
+    list_display = ["author", "comment_with_actions", "in_response_to", "submitted_on"]
+    list_display_links = None
+    list_filter = [CommentStatusFilter, "kind", PostFilter]
+    ordering = ["-submit_date", "-pk"]
+    change_list_template = "admin/comments/comment/change_list.html"
     search_fields = ["user_name", "user_email", "user_url", "comment", "ip_address"]
     list_select_related = ["user"]
     date_hierarchy = "submit_date"
@@ -92,6 +140,15 @@ class CommentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("content_object")
+        approved_on_post = (
+            discussion.approved_comments()
+            .filter(object_pk=OuterRef("object_pk"))
+            .order_by()
+            .values("object_pk")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        queryset = queryset.annotate(post_comment_count=Subquery(approved_on_post))
         return discussion.discussed_by(request.user, queryset)
 
     def _writes_entries(self, request):
@@ -117,19 +174,99 @@ class CommentAdmin(admin.ModelAdmin):
 
     @admin.display(description="Author", ordering="user_name")
     def author(self, comment):
-        return format_html("{}<br><small>{}</small>", comment.name, comment.user_email)
+        return format_html(
+            "<strong>{}</strong><br><small>{}</small><br><small>{}</small>",
+            comment.name,
+            comment.user_email,
+            comment.ip_address or "",
+        )
 
     @admin.display(description="Comment")
-    def excerpt(self, comment):
-        text = comment.comment
-        return text if len(text) <= 90 else text[:90] + "\u2026"
+    def comment_with_actions(self, comment):
+        """The text, with WordPress's row actions (shown on hover or keyboard focus)."""
+        text = comment.comment if len(comment.comment) <= 300 else comment.comment[:300] + "\u2026"
+        actions = []
+        if comment.state == State.APPROVED:
+            actions.append(("unapprove", "Unapprove"))
+        elif comment.state in (State.PENDING, State.SPAM, State.TRASH):
+            actions.append(("approve", "Approve"))
+        link = lambda action: reverse("admin:comments_comment_moderate", args=[comment.pk, action])  # noqa: E731
+        items = [
+            format_html('<a href="{}" class="row-action" data-post="1">{}</a>', link(a), label)
+            for a, label in actions
+        ]
+        items.append(
+            format_html(
+                '<a href="{}">Reply</a>', reverse("admin:comments_comment_reply", args=[comment.pk])
+            )
+        )
+        items.append(
+            format_html(
+                '<a href="{}">Quick Edit</a>',
+                reverse("admin:comments_comment_change", args=[comment.pk]),
+            )
+        )
+        if comment.state != State.SPAM:
+            items.append(
+                format_html(
+                    '<a href="{}" class="row-action spam" data-post="1">Spam</a>', link("spam")
+                )
+            )
+        if comment.state != State.TRASH:
+            items.append(
+                format_html(
+                    '<a href="{}" class="row-action trash" data-post="1">Trash</a>', link("trash")
+                )
+            )
+        kind = (
+            ""
+            if comment.kind == Kind.COMMENT
+            else format_html("<em>{}:</em> ", comment.get_kind_display())
+        )
+        return format_html(
+            '<div class="comment-{}">{}{}</div><div class="row-actions">{}</div>',
+            comment.state,
+            kind,
+            text,
+            format_html_join(" | ", "{}", ((item,) for item in items)),
+        )
 
     @admin.display(description="In response to")
     def in_response_to(self, comment):
         post = comment.content_object
         if post is None:
             return "\u2014"
-        return format_html('<a href="{}">{}</a>', post.get_absolute_url(), post.display_title)
+        count = getattr(comment, "post_comment_count", 0)
+        return format_html(
+            '<a href="{}">{}</a> <span class="comment-count" title="Approved comments">{}</span>'
+            '<br><a href="{}">View Post</a>',
+            reverse("admin:comments_comment_changelist") + f"?object_pk={post.pk}",
+            post.display_title,
+            count,
+            post.get_absolute_url(),
+        )
+
+    @admin.display(description="Submitted on", ordering="submit_date")
+    def submitted_on(self, comment):
+        when = date_format(timezone.localtime(comment.submit_date), "DATETIME_FORMAT")
+        return format_html('<a href="{}">{}</a>', comment.get_absolute_url(), when)
+
+    def changelist_view(self, request, extra_context=None):
+        """WordPress's views above the list, each with its count."""
+        mine = discussion.discussed_by(request.user, Comment.objects.all())
+        current = request.GET.get(CommentStatusFilter.parameter_name, "all")
+        base = reverse("admin:comments_comment_changelist")
+        views = [
+            {
+                "label": label,
+                "count": CommentStatusFilter.narrow(request, mine, key).count(),
+                "url": f"{base}?{CommentStatusFilter.parameter_name}={key}",
+                "current": key == current,
+                "key": key,
+            }
+            for key, (label, _) in CommentStatusFilter.VIEWS.items()
+        ]
+        return super().changelist_view(request, {**(extra_context or {}), "status_views": views})
 
     def _set_state(self, request, queryset, state):
         changed = 0
@@ -141,7 +278,8 @@ class CommentAdmin(admin.ModelAdmin):
                 if state == State.APPROVED:
                     notifications.after_approval(comment)
                 changed += 1
-        self.message_user(request, f"{changed} comment(s) marked {state}.", messages.SUCCESS)
+        noun = "comment" if changed == 1 else "comments"
+        self.message_user(request, f"{changed} {noun} {PAST_TENSE[state]}.", messages.SUCCESS)
 
     @admin.action(description="Approve", permissions=["change"])
     def approve(self, request, queryset):
@@ -213,13 +351,21 @@ class CommentAdmin(admin.ModelAdmin):
 
     def moderate_view(self, request, pk, action):
         """The approve / spam / trash links of the moderation e-mail: confirm, then act."""
-        states = {"approve": State.APPROVED, "spam": State.SPAM, "trash": State.TRASH}
+        states = {
+            "approve": State.APPROVED,
+            "unapprove": State.PENDING,
+            "spam": State.SPAM,
+            "trash": State.TRASH,
+        }
         comment = get_object_or_404(Comment, pk=pk)
         if action not in states or not self.has_change_permission(request, comment):
             return redirect("admin:index")
         if request.method == "POST":
             self._set_state(request, Comment.objects.filter(pk=pk), states[action])
-            return redirect(reverse("admin:comments_comment_changelist") + "?state__exact=pending")
+            back = request.POST.get("next", "")
+            if not back.startswith(reverse("admin:comments_comment_changelist")):
+                back = reverse("admin:comments_comment_changelist") + "?comment_status=moderated"
+            return redirect(back)
         return self._page(
             request, "moderate.html", f"{action.title()} comment", comment=comment, action=action
         )

@@ -53,7 +53,7 @@ class Comment(XtdComment):
         choices=State.choices,
         default=State.APPROVED,
         db_index=True,
-        help_text="Only approved comments are shown. is_public and is_removed follow it.",
+        help_text="Only approved comments are shown to readers.",
     )
 
     objects = CommentManager()

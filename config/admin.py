@@ -1,8 +1,27 @@
-"""Inkwell's admin site: Django's, with the site's names, "Comments (N)" in the menu while N
-comments the user sees await moderation, and what each app adds to another's admin (the
-pings a post sent, shown on the post form) wired here, so no app reaches into another's."""
+"""Inkwell's admin site: Django's, with the site's names, a menu in WordPress's order and
+words ("Comments (N)" while N comments the user sees await moderation; the developers' models
+only for superusers), and what each app adds to another's admin (the pings a post sent, shown
+on the post form) wired here, so no app reaches into another's."""
 
 from django.contrib import admin
+from django.urls import NoReverseMatch, reverse
+
+# WordPress's menu: (section, [(app_label, object_name, label)]), in its order.
+MENU = [
+    ("Posts", [("blog", "Post", "All Posts"), ("blog", "Category", "Categories"),
+               ("blog", "Tag", "Tags")]),
+    ("Media", [("blog", "Media", "Library")]),
+    ("Pages", [("blog", "Page", "All Pages")]),
+    ("Comments", [("comments", "Comment", "Comments")]),
+    ("Appearance", [("blog", "SiteOptions", "Themes and Widgets")]),
+    ("Users", [("auth", "User", "All Users"),
+               ("wordpress", "ApplicationPassword", "Application Passwords")]),
+    ("Tools", [("blog", "ImportJob", "Import"), (None, "wordpress-export", "Export")]),
+    ("Settings", [("blog", "SiteOptions", "General, Reading, Discussion")]),
+]  # fmt: skip
+DEVELOPER_SECTION = "Developer tools (superusers)"
+# Menu items that are admin pages rather than models, with the permission each needs.
+TOOL_PERMISSIONS = {"wordpress-export": "blog.add_importjob"}
 
 
 class InkwellAdminSite(admin.AdminSite):
@@ -12,15 +31,47 @@ class InkwellAdminSite(admin.AdminSite):
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
-        pending = None
-        for app in apps:
-            for model in app["models"]:
-                if model["object_name"] == "Comment":
-                    if pending is None:
-                        pending = self.pending_comments(request)
-                    if pending:
-                        model["name"] = f"Comments ({pending})"
-        return apps
+        if app_label is not None:
+            return apps
+        found = {(app["app_label"], m["object_name"]): m for app in apps for m in app["models"]}
+        menu, placed = [], set()
+        for section, entries in MENU:
+            models = []
+            for app, name, label in entries:
+                if app is None:
+                    models.extend(self._tool(request, name, label))
+                elif (app, name) in found:
+                    placed.add((app, name))
+                    models.append({**found[(app, name)], "name": label})
+            if section == "Comments" and models and (pending := self.pending_comments(request)):
+                models[0]["name"] = f"Comments ({pending})"
+            if models:
+                menu.append(self._section(section, models))
+        others = [m for key, m in found.items() if key not in placed]
+        if others and request.user.is_superuser:
+            menu.append(self._section(DEVELOPER_SECTION, others))
+        return menu
+
+    @staticmethod
+    def _section(name, models):
+        return {
+            "name": name,
+            "app_label": name.split()[0].lower(),
+            "app_url": models[0]["admin_url"],
+            "has_module_perms": True,
+            "models": models,
+        }
+
+    @staticmethod
+    def _tool(request, url_name, label):
+        if not request.user.has_perm(TOOL_PERMISSIONS[url_name]):
+            return []
+        try:
+            url = reverse(f"admin:{url_name}")
+        except NoReverseMatch:
+            return []
+        return [{"name": label, "object_name": url_name, "admin_url": url, "add_url": None,
+                 "view_only": True, "perms": {"view": True}}]  # fmt: skip
 
     def pending_comments(self, request):
         from blog import discussion

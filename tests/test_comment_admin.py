@@ -25,7 +25,7 @@ def test_queue_filters_by_state_kind_and_post(admin_client):
     CommentFactory(state="pending", comment="Elsewhere waiting")
     CommentFactory(content_object=post, state="approved", kind="pingback", comment="Ping one")
     html = admin_client.get(
-        f"{CHANGELIST}?state__exact=pending&object_pk={post.pk}"
+        f"{CHANGELIST}?comment_status=moderated&object_pk={post.pk}"
     ).content.decode()
     assert "Waiting one" in html
     assert "Shown one" not in html and "Elsewhere waiting" not in html
@@ -114,3 +114,33 @@ def test_posts_list_links_each_posts_comment_count(admin_client):
     CommentFactory(content_object=post, state="pending")
     html = admin_client.get("/admin/blog/post/").content.decode()
     assert f'<a href="/admin/comments/comment/?object_pk={post.pk}">2</a>' in html
+
+
+def test_comments_screen_is_wordpresss(admin_client):
+    post = PostFactory(title="Harbour notes")
+    older = CommentFactory(content_object=post, state="approved", comment="Older words")
+    newer = CommentFactory(content_object=post, state="pending", comment="Newer words")
+    CommentFactory(content_object=post, state="spam", comment="Buy now")
+    html = admin_client.get(CHANGELIST).content.decode()
+    assert html.index("Newer words") < html.index("Older words")  # newest first
+    assert "Buy now" not in html  # All is pending and approved, as in WordPress
+    assert 'class="comment-pending"' in html  # held rows are marked for highlighting
+    assert 'Pending <span class="count">(1)</span>' in html
+    assert 'Spam <span class="count">(1)</span>' in html
+    for action in ("unapprove", "spam", "trash"):
+        assert f"/admin/comments/comment/{older.pk}/moderate/{action}/" in html
+    assert f"/admin/comments/comment/{newer.pk}/moderate/approve/" in html
+    assert f"/admin/comments/comment/{newer.pk}/reply/" in html
+    assert 'title="Approved comments">1</span>' in html
+
+
+def test_row_action_acts_in_one_post_with_a_human_message(admin_client):
+    held = CommentFactory(state="pending")
+    response = admin_client.post(
+        f"/admin/comments/comment/{held.pk}/moderate/approve/",
+        {"next": CHANGELIST + "?comment_status=moderated"},
+        follow=True,
+    )
+    held.refresh_from_db()
+    assert held.state == "approved"
+    assert "1 comment approved." in response.content.decode()

@@ -1,13 +1,23 @@
 """The WordPress tools in the admin: Tools → Import from WordPress (upload an export, the worker
 imports it, this page follows) and each user's Application Passwords."""
 
+import io
+
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.text import slugify
 
-from blog.models import ImportJob
+from blog import origin
+from blog.models import ImportJob, SiteOptions
 
 from . import jobs
+from .exporter import Exporter
 from .importer import KINDS
 from .models import ApplicationPassword
 
@@ -38,6 +48,27 @@ class ImportForm(forms.ModelForm):
 @admin.register(ImportJob)
 class ImportJobAdmin(admin.ModelAdmin):
     form = ImportForm
+
+    def get_urls(self):
+        export = self.admin_site.admin_view(self.export_view)
+        return [path("export/", export, name="wordpress-export"), *super().get_urls()]
+
+    def export_view(self, request):
+        """Tools → Export: the whole site as a WordPress export (WXR) file, for those who may
+        import (administrators); drafts and protected text only as far as they may read."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            out = io.StringIO()
+            Exporter(origin.current(), user=request.user).write(out)
+            site = slugify(SiteOptions.get().title) or "inkwell"
+            name = f"{site}.wordpress.{timezone.now():%Y-%m-%d}.xml"
+            response = HttpResponse(out.getvalue(), content_type="application/xml; charset=utf-8")
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        context = {**self.admin_site.each_context(request), "title": "Export", "opts": self.opts}
+        return TemplateResponse(request, "admin/wordpress/export.html", context)
+
     list_display = ["__str__", "state", "created_by", "created_at", "finished_at"]
     readonly_fields = [
         "state",
