@@ -112,7 +112,8 @@ def test_a_forged_forwarded_for_does_not_escape_flood_control(client, settings, 
 def test_the_ping_rate_limit_counts_each_reader_behind_the_proxy(client, settings):
     settings.INKWELL_TRUSTED_PROXIES = [PROXY]
     settings.INKWELL_PING_RATE_LIMIT = 2
-    body = xmlrpc.client.dumps((), "system.listMethods").encode()
+    # The limit is the pings' own: a ping to a target that is not there is answered at once.
+    body = xmlrpc.client.dumps(("http://a.example/", "http://testserver/nowhere/"), "pingback.ping")
 
     def call(reader):
         return client.post(

@@ -98,7 +98,8 @@ def test_former_slugs_kept_in_text_before_are_moved_into_rows(client):
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
-    before, after = [("blog", "0011_private_imports")], [("blog", "0012_old_slugs")]
+    before = [("blog", "0011_private_imports")]
+    after = executor.loader.graph.leaf_nodes()  # every later migration too: the suite goes on
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     author = old.get_model("auth", "User").objects.create(username="keeper")
@@ -109,6 +110,8 @@ def test_former_slugs_kept_in_text_before_are_moved_into_rows(client):
         status="publish",
         published_at=timezone.now() - datetime.timedelta(days=1),
         old_slugs="/first/second/",
+        comment_status="open",  # the defaults read today's options, a later schema
+        ping_status="open",
     )
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()

@@ -29,7 +29,7 @@ def leaks(text):
 
 def head_of(html):
     descriptions = re.findall(r'<meta (?:name|property)="[^"]*description" content="([^"]*)"', html)
-    ld = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    ld = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', html, re.DOTALL)
     return descriptions, json.loads(ld.group(1))["description"]
 
 
