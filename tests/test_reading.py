@@ -128,7 +128,7 @@ def test_post_page_seo_tags(client):
 def test_json_ld_cannot_be_broken_out_of(client):
     post = PostFactory(title="</script><script>alert(1)</script>")
     html = client.get(post.get_absolute_url()).content.decode()
-    block = re.search(r'<script type="application/ld\+json"[^>]*>(.+?)</script>', html, re.S).group(1)
+    block = re.search(r'<script type="application/ld\+json"[^>]*>(.+?)</script>', html, re.S)[1]
     assert "<" not in block
     assert json.loads(block)["headline"] == "</script><script>alert(1)</script>"
 
