@@ -1,5 +1,6 @@
 """Sitemaps with django.contrib.sitemaps: /sitemap.xml indexes posts, categories, tags and
-authors (with lastmod); each section lives at /sitemap-<section>.xml."""
+authors (with lastmod); each section lives at /sitemap-<section>.xml. Password-protected
+entries are left out, and do not date or list their terms and authors."""
 
 from django.contrib.auth import get_user_model
 from django.contrib.sitemaps import Sitemap
@@ -12,6 +13,11 @@ from django.utils.http import http_date
 
 from . import origin
 from .models import Category, Post, Tag
+
+
+def listed():
+    """Entries a sitemap names: published, without a password (as WordPress's sitemaps)."""
+    return Post.objects.published().filter(password="")
 
 
 class SiteSitemap(Sitemap):
@@ -27,10 +33,7 @@ class SiteSitemap(Sitemap):
 class PostSitemap(SiteSitemap):
     def items(self):
         return (
-            Post.objects.published()
-            .posts()
-            .only("post_type", "slug", "published_at", "updated_at")
-            .order_by("pk")
+            listed().posts().only("post_type", "slug", "published_at", "updated_at").order_by("pk")
         )
 
     def lastmod(self, post):
@@ -39,7 +42,7 @@ class PostSitemap(SiteSitemap):
 
 class PageSitemap(PostSitemap):
     def items(self):
-        return Post.objects.published().pages().select_related("parent").order_by("pk")
+        return listed().pages().select_related("parent").order_by("pk")
 
 
 class TermSitemap(SiteSitemap):
@@ -48,7 +51,7 @@ class TermSitemap(SiteSitemap):
     model = None
 
     def items(self):
-        published = Q(posts__in=Post.objects.published())
+        published = Q(posts__in=listed())
         return (
             self.model.objects.annotate(newest=Max("posts__updated_at", filter=published))
             .filter(newest__isnull=False)
@@ -69,7 +72,7 @@ class TagSitemap(TermSitemap):
 
 class AuthorSitemap(SiteSitemap):
     def items(self):
-        published = Q(posts__in=Post.objects.published())
+        published = Q(posts__in=listed())
         return (
             get_user_model()
             .objects.annotate(newest=Max("posts__updated_at", filter=published))
