@@ -1,24 +1,34 @@
 """A small HTTP server on 127.0.0.1 for tests that need a remote site: pages, redirects,
 pingback servers and peers that never answer."""
 
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+# A self-signed certificate for 127.0.0.1 and its key, for loopback TLS tests only.
+TLS_CERTIFICATE = Path(__file__).with_name("loopback-tls.pem")
 
 
 class Site:
-    def __init__(self):
+    def __init__(self, tls=False):
         self.routes = {}
         self.requests = []
+        self.scheme = "https" if tls else "http"
         handler = self._handler()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(TLS_CERTIFICATE)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
         self.server.daemon_threads = True
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
     @property
     def url(self):
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.server.server_address[1]}"
 
     def page(self, path, body, status=200, headers=None, content_type="text/html; charset=utf-8"):
         self.routes[path] = (status, {"Content-Type": content_type, **(headers or {})}, body)

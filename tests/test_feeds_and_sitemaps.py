@@ -157,6 +157,21 @@ def test_sitemap_sections_hold_the_right_urls(client):
     assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
+def test_sitemaps_leave_out_password_protected_entries(client):
+    secret = CategoryFactory(slug="secret")
+    post = PostFactory(password="tide42", categories=[secret], author=UserFactory(username="shy"))
+    page = PostFactory(post_type="page", slug="members", password="tide42")
+    posts = locations(client.get("/sitemap-posts.xml"))[0]
+    pages = locations(client.get("/sitemap-pages.xml"))[0]
+    assert "http://testserver" + post.get_absolute_url() not in posts
+    assert "http://testserver" + page.get_absolute_url() not in pages
+    assert (
+        "http://testserver/category/secret/"
+        not in locations(client.get("/sitemap-categories.xml"))[0]
+    )
+    assert "http://testserver/author/shy/" not in locations(client.get("/sitemap-authors.xml"))[0]
+
+
 def test_wp_sitemap_redirects_and_robots_names_the_sitemap(client):
     response = client.get("/wp-sitemap.xml")
     assert response.status_code == 301 and response["Location"] == "/sitemap.xml"

@@ -3,12 +3,13 @@ resolver: no test here connects anywhere but 127.0.0.1."""
 
 import ipaddress
 import socket
+import ssl
 import time
 
 import pytest
 
 from comments.pings import fetch
-from tests.loopback import Site, drips, never_answers
+from tests.loopback import TLS_CERTIFICATE, Site, drips, never_answers
 
 REFUSED = [
     "10.1.2.3",
@@ -226,3 +227,23 @@ def test_a_peer_that_drips_bytes_fails_at_the_overall_deadline(settings, site, i
     with pytest.raises(fetch.FetchError, match="took too long"):
         fetch.fetch(site.url + "/drip")
     assert time.monotonic() - started < 10
+
+
+def test_https_is_verified_and_held_to_the_same_deadline(settings, monkeypatch):
+    settings.INKWELL_FETCH_ALLOW_LOOPBACK = True
+    settings.INKWELL_FETCH_TIMEOUT = 0.5
+    site = Site(tls=True)
+    try:
+        site.page("/hello", "<title>Hi</title>")
+        site.handle("/drip", drips(interval=0.2, seconds=20))
+        with pytest.raises(fetch.FetchError, match="CERTIFICATE_VERIFY_FAILED"):
+            fetch.fetch(site.url + "/hello")
+        trusting = ssl.create_default_context(cafile=TLS_CERTIFICATE)
+        monkeypatch.setattr(ssl, "create_default_context", lambda: trusting)
+        assert fetch.fetch(site.url + "/hello").body == b"<title>Hi</title>"
+        started = time.monotonic()
+        with pytest.raises(fetch.FetchError, match="took too long"):
+            fetch.fetch(site.url + "/drip")
+        assert time.monotonic() - started < 10
+    finally:
+        site.close()
