@@ -125,3 +125,21 @@ def test_a_comment_of_forbidden_characters_only_is_refused_as_empty(client, post
     assert response.status_code == 400
     assert "Error: Please type your comment text." in response.content.decode()
     assert not comments().exists()
+
+
+@pytest.mark.parametrize(
+    "path, shown",
+    [
+        ("/feed/", "Tides and currents"),
+        ("/feed/atom/", "Tides and currents"),
+        ("/comments/feed/", "Bad byte."),
+        ("post-feed", "Bad byte."),
+    ],
+)
+def test_feeds_stay_readable_with_characters_xml_forbids_in_stored_text(client, path, shown):
+    post = PostFactory(title="Tides\x0b and\x01 currents", excerpt="Short\x0c.")
+    CommentFactory(content_object=post, user_name="Zoë\x01", comment="Bad\x01 byte\x0b.")
+    response = client.get(post.get_absolute_url() + "feed/" if path == "post-feed" else path)
+    assert response.status_code == 200
+    ET.fromstring(response.content)
+    assert shown in response.content.decode()
