@@ -1,6 +1,7 @@
 """The editor's forms: writing an entry (post or page) with the rules of the writer's role."""
 
 import re
+from urllib.parse import urlsplit
 
 import nh3
 from django import forms
@@ -188,6 +189,13 @@ class EntryForm(forms.ModelForm):
         if self.user is not None and self.user.has_perm("blog.unfiltered_html"):
             return body
         return sanitize_post_html(body)
+
+    def clean_source_url(self):
+        """Web addresses only: the link is shown to every reader."""
+        url = self.cleaned_data.get("source_url", "")
+        if url and urlsplit(url).scheme.lower() not in ("http", "https"):
+            raise forms.ValidationError("Enter a web address (http:// or https://).")
+        return url
 
     def clean_status(self):
         status = self.cleaned_data["status"]
