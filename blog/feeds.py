@@ -13,6 +13,7 @@ from django.views.decorators.http import conditional_page
 from . import origin
 from .content import absolute_urls, render_post_body, responsive_images
 from .models import Category, Post, SiteOptions, Tag
+from .text import xml_text
 
 
 class SiteFeed(Feed):
@@ -25,6 +26,12 @@ class SiteFeed(Feed):
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
         feed.feed["feed_url"] = origin.absolute(request.path)
+        for values in (feed.feed, *feed.items):  # stored text may predate input checks
+            for key, value in values.items():
+                if isinstance(value, str):
+                    values[key] = xml_text(value)
+                elif isinstance(value, list | tuple):
+                    values[key] = [xml_text(v) if isinstance(v, str) else v for v in value]
         return feed
 
     def item_link(self, item):

@@ -1,6 +1,7 @@
 """The editor's forms: writing an entry (post or page) with the rules of the writer's role."""
 
 import re
+from urllib.parse import urlsplit
 
 import nh3
 from django import forms
@@ -191,6 +192,13 @@ class EntryForm(forms.ModelForm):
         if self.user is None or not self.user.has_perm("blog.unfiltered_html"):
             body = sanitize_post_html(body)
         return mark_library_images(body)
+
+    def clean_source_url(self):
+        """Web addresses only: the link is shown to every reader."""
+        url = self.cleaned_data.get("source_url", "")
+        if url and urlsplit(url).scheme.lower() not in ("http", "https"):
+            raise forms.ValidationError("Enter a web address (http:// or https://).")
+        return url
 
     def clean_status(self):
         status = self.cleaned_data["status"]

@@ -268,3 +268,20 @@ def test_stats_chart_matches_the_counted_views(client, admin_client):
     html = admin_client.get(change_url(post)).content.decode()
     assert 'data-total="7"' in html
     assert daily.most_viewed() == [(post, 7)]
+
+
+@pytest.mark.parametrize(
+    "source_url, error",
+    [
+        ("https://wire.example/story", None),
+        ("ftp://wire.example/story.txt", "Enter a web address (http:// or https://)."),
+        ("javascript:alert(1)", "Enter a valid URL."),
+    ],
+)
+def test_a_source_link_must_be_a_web_address(admin_client, source_url, error):
+    response = write(
+        admin_client, title="Repost", body="<p>x</p>", status="draft", source_url=source_url
+    )
+    assert Post.objects.filter(title="Repost").exists() is (error is None)
+    if error:
+        assert response.status_code == 200 and error in response.content.decode()

@@ -3,6 +3,7 @@ control characters in comments. Characters XML 1.0 forbids are refused at the co
 dropped at export; everything else comes back identical through our own importer."""
 
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import django_comments
@@ -13,6 +14,7 @@ from blog.models import Category, Post, Tag
 from blog.text import xml_text
 from tests.factories import CommentFactory, PostFactory, UserFactory
 from tests.test_comments import post_comment
+from wordpress import wxr
 from wordpress.exporter import Exporter
 from wordpress.importer import Importer
 
@@ -125,3 +127,43 @@ def test_a_comment_of_forbidden_characters_only_is_refused_as_empty(client, post
     assert response.status_code == 400
     assert "Error: Please type your comment text." in response.content.decode()
     assert not comments().exists()
+
+
+@pytest.mark.parametrize(
+    "path, shown",
+    [
+        ("/feed/", "Tides and currents"),
+        ("/feed/atom/", "Tides and currents"),
+        ("/comments/feed/", "Bad byte."),
+        ("post-feed", "Bad byte."),
+    ],
+)
+def test_feeds_stay_readable_with_characters_xml_forbids_in_stored_text(client, path, shown):
+    post = PostFactory(title="Tides\x0b and\x01 currents", excerpt="Short\x0c.")
+    CommentFactory(content_object=post, user_name="Zoë\x01", comment="Bad\x01 byte\x0b.")
+    response = client.get(post.get_absolute_url() + "feed/" if path == "post-feed" else path)
+    assert response.status_code == 200
+    ET.fromstring(response.content)
+    assert shown in response.content.decode()
+
+
+def test_export_wxr_writes_a_file_and_standard_output_our_importer_reads(
+    hostile_site, tmp_path, capsys
+):
+    from django.core.management import call_command
+
+    path = tmp_path / "site.xml"
+    call_command("export_wxr", "-o", str(path), "--site-url", "https://example.org")
+    call_command("export_wxr", "--site-url", "https://example.org")
+    written, printed = path.read_text(encoding="utf-8"), capsys.readouterr().out
+
+    def undated(text):  # the channel's pubDate is the moment of writing
+        return re.sub("<pubDate>[^<]*</pubDate>", "", text, count=1)
+
+    assert undated(printed) == undated(written)
+    items = [value for kind, value in wxr.read(str(path)) if kind == "item"]
+    assert [item.slug for item in items] == ['fish&"chips"']
+    assert [c.content for c in items[0].comments] == [
+        "Hello ]]> & <b>bold</b> ]]]]><![CDATA[",
+        "reply ]]>",
+    ]

@@ -1,3 +1,5 @@
+"""The wordpress app: WordPress compatibility, depending on blog and comments, never the reverse."""
+
 from django.apps import AppConfig
 
 

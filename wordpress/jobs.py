@@ -4,8 +4,9 @@ transaction holds SQLite's write lock, so it cannot update the job's row); when 
 ends, whatever the outcome, the count goes into the row and both files are deleted."""
 
 import json
+import os
+from pathlib import Path
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -24,10 +25,11 @@ def progress_path(job):
 
 
 def write_progress(job, done):
-    path = progress_path(job)
-    if storage.exists(path):
-        storage.delete(path)
-    storage.save(path, ContentFile(json.dumps({"items_done": done}).encode()))
+    target = Path(storage.path(progress_path(job)))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    partial.write_text(json.dumps({"items_done": done}))
+    os.replace(partial, target)  # the page reads the last count or the new one, never none
 
 
 def read_progress(job):

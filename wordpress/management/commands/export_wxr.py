@@ -1,3 +1,5 @@
+"""manage.py export_wxr: the whole site as a WordPress export file."""
+
 import sys
 
 from django.conf import settings

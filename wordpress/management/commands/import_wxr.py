@@ -1,3 +1,5 @@
+"""manage.py import_wxr: a WordPress export read into the site, in one transaction."""
+
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
