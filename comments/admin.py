@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import BadRequest
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -9,10 +10,14 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from blog.admin.selection import SelectionByKey
+from blog.converters import parse_id
 from blog.models import Post
 
 from . import notifications
 from .models import Comment, Kind, OutgoingPing, State
+
+DATE_PARTS = ("year", "month", "day")  # the date drill-down of the comment list
 
 
 class PostFilter(admin.SimpleListFilter):
@@ -34,7 +39,7 @@ class PostFilter(admin.SimpleListFilter):
 
     def choices(self, changelist):
         if self.value():
-            post = Post.objects.filter(pk=self.value()).first()
+            post = Post.objects.filter(pk=parse_id(self.value())).first()
             yield {
                 "selected": True,
                 "query_string": changelist.get_query_string(remove=[self.parameter_name]),
@@ -49,7 +54,7 @@ class ReplyForm(forms.Form):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SelectionByKey, admin.ModelAdmin):
     list_display = ["author", "kind", "excerpt", "in_response_to", "submit_date", "state"]
     list_display_links = ["excerpt"]
     list_filter = ["state", "kind", PostFilter, "submit_date"]
@@ -126,12 +131,25 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.state == State.APPROVED and not was_approved.exists():
             notifications.after_approval(comment)
 
+    def get_object(self, request, object_id, from_field=None):
+        # A comment's key is a one-to-one link, which Django checks for no integer overflow.
+        if from_field is None and parse_id(object_id) is None:
+            return None
+        return super().get_object(request, object_id, from_field)
+
+    def changelist_view(self, request, extra_context=None):
+        # Django's date drill-down reads these with int() and datetime(), catching ValueError
+        # but not the OverflowError of a number beyond C's int.
+        if any(len(request.GET.get(f"submit_date__{part}", "")) > 4 for part in DATE_PARTS):
+            raise BadRequest("That date is not in the calendar.")
+        return super().changelist_view(request, extra_context)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
+            path("<id:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
             path(
-                "<int:pk>/moderate/<str:action>/",
+                "<id:pk>/moderate/<str:action>/",
                 view(self.moderate_view),
                 name="comments_comment_moderate",
             ),
@@ -196,10 +214,10 @@ class CommentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, f"admin/comments/comment/{template}", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "reply_url": reverse("admin:comments_comment_reply", args=[object_id]),
-        }
+        extra_context = extra_context or {}
+        if (pk := parse_id(object_id)) is not None:  # else Django answers "doesn't exist"
+            reply_url = reverse("admin:comments_comment_reply", args=[pk])
+            extra_context = {**extra_context, "reply_url": reply_url}
         return super().change_view(request, object_id, form_url, extra_context)
 
 

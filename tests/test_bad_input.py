@@ -208,3 +208,53 @@ def test_old_link_with_a_number_no_entry_can_have_is_not_found(client, structure
     site_options(old_permalink_structure=structure)
     PostFactory()
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/admin/comments/comment/{HUGE_ID}/reply/",
+        f"/admin/comments/comment/{HUGE_ID}/moderate/approve/",
+        f"/admin/comments/comment/{HUGE_ID}/change/",
+        "/admin/comments/comment/abc/change/",
+        f"/admin/blog/post/{HUGE_ID}/compare/",
+        "/admin/blog/post/abc/change/",
+        "/admin/blog/page/-1/change/",
+    ],
+)
+def test_admin_page_of_an_id_that_cannot_exist_says_it_does_not_exist(admin_client, url):
+    response = admin_client.get(url, follow=True)
+    assert response.status_code == 200
+    assert "doesn’t exist" in response.content.decode()
+
+
+@pytest.mark.parametrize("part", ["year", "month", "day"])
+def test_comment_list_drilled_down_to_a_date_beyond_the_calendar_is_a_bad_request(
+    admin_client, part
+):
+    CommentFactory()
+    url = f"/admin/comments/comment/?submit_date__{part}=2147483648"
+    assert admin_client.get(url).status_code == 400
+
+
+def test_comment_list_of_a_post_named_by_a_word_shows_no_comments(admin_client):
+    CommentFactory(comment="A word of thanks")
+    response = admin_client.get("/admin/comments/comment/?object_pk=abc")
+    assert response.status_code == 200
+    assert "A word of thanks" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "action"),
+    [("/admin/blog/post/", "move_to_trash"), ("/admin/comments/comment/", "mark_spam")],
+)
+@pytest.mark.parametrize("key", ["", HUGE_ID, "abc"])
+def test_bulk_action_on_a_selection_that_cannot_exist_is_a_bad_request_and_changes_nothing(
+    admin_client, url, action, key
+):
+    comment = CommentFactory()
+    data = {"action": action, "_selected_action": [str(comment.pk), key], "index": "0"}
+    assert admin_client.post(url, data).status_code == 400
+    comment.refresh_from_db()
+    comment.content_object.refresh_from_db()
+    assert (comment.state, comment.content_object.status) == ("approved", "publish")

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
+from blog.admin.selection import SelectionByKey
 from blog.models import ImportJob
 
 from . import jobs
@@ -26,7 +27,7 @@ class ImportForm(forms.ModelForm):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(SelectionByKey, admin.ModelAdmin):
     form = ImportForm
     list_display = ["__str__", "state", "created_by", "created_at", "finished_at"]
     readonly_fields = [

@@ -26,6 +26,7 @@ from ..forms import EntryForm
 from ..models import Page, Post, PostType, Status
 from ..stats import charts, daily
 from ..views import render_entry
+from .selection import SelectionByKey
 
 
 class MonthFilter(admin.SimpleListFilter):
@@ -54,7 +55,7 @@ class MonthFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EntryAdmin(VersionAdmin):
+class EntryAdmin(SelectionByKey, VersionAdmin):
     form = EntryForm
     post_type = PostType.POST
     search_fields = ["title", "body", "excerpt"]
@@ -235,11 +236,11 @@ class EntryAdmin(VersionAdmin):
         return [
             path("preview/", view(self.preview_view), name="{}_{}_preview".format(*info)),
             path(
-                "<int:pk>/preview/",
+                "<id:pk>/preview/",
                 view(self.preview_view),
                 name="{}_{}_preview_existing".format(*info),
             ),
-            path("<int:pk>/compare/", view(self.compare_view), name="{}_{}_compare".format(*info)),
+            path("<id:pk>/compare/", view(self.compare_view), name="{}_{}_compare".format(*info)),
             *super().get_urls(),
         ]
 
@@ -311,10 +312,12 @@ class EntryAdmin(VersionAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         info = self.opts.app_label, self.opts.model_name
-        extra = {
-            "preview_url": reverse("admin:{}_{}_preview_existing".format(*info), args=[object_id]),
-            "compare_url": reverse("admin:{}_{}_compare".format(*info), args=[object_id]),
-        }
+        extra = {}
+        if (pk := parse_id(object_id)) is not None:  # else Django answers "doesn't exist"
+            extra = {
+                "preview_url": reverse("admin:{}_{}_preview_existing".format(*info), args=[pk]),
+                "compare_url": reverse("admin:{}_{}_compare".format(*info), args=[pk]),
+            }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def add_view(self, request, form_url="", extra_context=None):
