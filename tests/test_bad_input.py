@@ -258,3 +258,34 @@ def test_bulk_action_on_a_selection_that_cannot_exist_is_a_bad_request_and_chang
     comment.refresh_from_db()
     comment.content_object.refresh_from_db()
     assert (comment.state, comment.content_object.status) == ("approved", "publish")
+
+
+# --- the importer -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("post_id", [HUGE_ID, "-1"])
+def test_import_skips_an_item_whose_id_no_database_key_can_hold(post_id):
+    import io
+
+    from tests.factories import UserFactory
+    from tests.test_fuzz_import import SEED, replace_field
+    from wordpress.importer import Importer
+
+    UserFactory(username="admin", is_superuser=True)
+    export = replace_field(SEED, "wp:post_id", 0, post_id, cdata=False)
+    summary = Importer().run(io.BytesIO(export.encode())).as_dict()
+    assert summary["counts"]["posts"] == {"created": 1, "skipped": 1}
+    assert "no wp:post_id" in summary["skipped"][0]
+
+
+def test_import_reads_a_menu_order_beyond_an_integer_column_as_none():
+    import io
+
+    from tests.factories import UserFactory
+    from tests.test_fuzz_import import SEED, replace_field
+    from wordpress.importer import Importer
+
+    UserFactory(username="admin", is_superuser=True)
+    export = replace_field(SEED, "wp:menu_order", 1, "9" * 12, cdata=False)
+    Importer().run(io.BytesIO(export.encode()))
+    assert Post.objects.pages().get().menu_order == 0
