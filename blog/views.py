@@ -6,8 +6,8 @@ import re
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -140,7 +140,7 @@ def post_password(request):
     back = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(back, {request.get_host()}, request.is_secure()):
         back = "/"
-    response = redirect(back)
+    response = HttpResponseRedirect(back)  # redirect() would take "0" for a view's name
     response.set_signed_cookie(
         PASSWORD_COOKIE,
         password_token(request.POST.get("post_password", "")),

@@ -289,3 +289,9 @@ def test_import_reads_a_menu_order_beyond_an_integer_column_as_none():
     export = replace_field(SEED, "wp:menu_order", 1, "9" * 12, cdata=False)
     Importer().run(io.BytesIO(export.encode()))
     assert Post.objects.pages().get().menu_order == 0
+
+
+@pytest.mark.parametrize("back", ["0", "home", "healthz"])
+def test_password_form_sent_back_to_a_word_goes_to_that_path(client, back):
+    response = client.post("/postpass/", {"next": back, "post_password": "x"})
+    assert (response.status_code, response["Location"]) == (302, back)
