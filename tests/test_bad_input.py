@@ -295,3 +295,52 @@ def test_import_reads_a_menu_order_beyond_an_integer_column_as_none():
 def test_password_form_sent_back_to_a_word_goes_to_that_path(client, back):
     response = client.post("/postpass/", {"next": back, "post_password": "x"})
     assert (response.status_code, response["Location"]) == (302, back)
+
+
+# --- NUL characters (PostgreSQL refuses them in every text value) --------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/category/%00/feed/",
+        "/archives/%00/",
+        "/sitemap-%00.xml",
+        "/search/a%00b/",
+        "/?s=%00",
+        "/admin/blog/post/?q=a%00",
+    ],
+)
+def test_address_with_a_nul_character_is_a_bad_request(admin_client, url):
+    assert admin_client.get(url).status_code == 400
+
+
+def test_trackback_with_nul_characters_is_stored_without_them(client, trusting):
+    post = PostFactory()
+    body = "url=https%3A%2F%2Fother.example%2Fa%00b&title=Tea%00time&blog_name=Nul%00"
+    response = client.post(
+        post.trackback_url, body, content_type="application/x-www-form-urlencoded"
+    )
+    assert b"<error>0</error>" in response.content
+    ping = Comment.objects.get()
+    assert (ping.user_url, ping.user_name) == ("https://other.example/ab", "Nul")
+    assert "<strong>Teatime</strong>" in ping.comment
+
+
+def test_pingback_from_a_page_with_nul_characters_is_stored_without_them(
+    client, monkeypatch, trusting
+):
+    from comments.pings import pingback
+
+    post = PostFactory()
+    target = "http://testserver" + post.get_absolute_url()
+    page = fetch.Response(
+        url="https://other.example/post",
+        status=200,
+        headers={"content-type": "text/html"},
+        body=f'<title>Nul\x00 page</title><p>Be\x00fore <a href="{target}">this</a></p>'.encode(),
+    )
+    monkeypatch.setattr(pingback.fetch, "fetch", lambda url, **kwargs: page)
+    xmlrpc_call(client, xmlrpc.client.dumps((page.url, target), "pingback.ping"))
+    ping = Comment.objects.get()
+    assert ping.user_name == "Nul page" and "\x00" not in ping.comment
