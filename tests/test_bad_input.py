@@ -344,3 +344,10 @@ def test_pingback_from_a_page_with_nul_characters_is_stored_without_them(
     xmlrpc_call(client, xmlrpc.client.dumps((page.url, target), "pingback.ping"))
     ping = Comment.objects.get()
     assert ping.user_name == "Nul page" and "\x00" not in ping.comment
+
+
+def test_comment_form_with_a_timestamp_no_clock_shows_is_refused_and_not_saved(client, trusting):
+    post = PostFactory()
+    response = client.post("/comments/post/", comment_form_data(post, timestamp="9" * 309))
+    assert response.status_code == 400
+    assert not Comment.objects.exists()
