@@ -39,6 +39,20 @@ class TwoDigit:
         return f"{int(value):02d}"
 
 
+class Id:
+    """A database key in a path (`<id:pk>`): what parse_id() takes, or no match."""
+
+    regex = r"[0-9]{1,19}"
+
+    def to_python(self, value):
+        if (number := parse_id(value)) is None:
+            raise ValueError(value)  # the URL does not match: a 404
+        return number
+
+    def to_url(self, value):
+        return str(int(value))
+
+
 class Slug:
     """Any single path segment: WordPress slugs may hold Unicode (decoded from %-encoding)."""
 
@@ -55,3 +69,4 @@ register_converter(FourDigitYear, "yyyy")
 register_converter(TwoDigit, "mm")
 register_converter(TwoDigit, "dd")
 register_converter(Slug, "wpslug")
+register_converter(Id, "id")

@@ -5,7 +5,7 @@ import re
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import reverse
@@ -163,7 +163,7 @@ def post_password(request):
             status=429,
             content_type="text/plain; charset=utf-8",
         )
-    response = redirect(back)
+    response = HttpResponseRedirect(back)  # redirect() would take "0" for a view's name
     response.set_signed_cookie(
         PASSWORD_COOKIE,
         password_token(request.POST.get("post_password", "")),

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import BadRequest
 from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.shortcuts import get_object_or_404, redirect
@@ -12,11 +13,14 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 from blog import discussion
+from blog.admin.selection import SelectionByKey
 from blog.clients import client_ip
 from blog.converters import parse_id
 
 from . import notifications
 from .models import Comment, Kind, OutgoingPing, State
+
+DATE_PARTS = ("year", "month", "day")  # the date drill-down of the comment list
 
 
 class PostFilter(admin.SimpleListFilter):
@@ -103,7 +107,7 @@ PAST_TENSE = {
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(SelectionByKey, admin.ModelAdmin):
     list_display = ["author", "comment_with_actions", "in_response_to", "submitted_on"]
     list_display_links = None
     list_filter = [CommentStatusFilter, "kind", PostFilter]
@@ -253,6 +257,10 @@ class CommentAdmin(admin.ModelAdmin):
 
     def changelist_view(self, request, extra_context=None):
         """WordPress's views above the list, each with its count."""
+        # Django's date drill-down reads these with int() and datetime(), catching ValueError
+        # but not the OverflowError of a number beyond C's int.
+        if any(len(request.GET.get(f"submit_date__{part}", "")) > 4 for part in DATE_PARTS):
+            raise BadRequest("That date is not in the calendar.")
         mine = discussion.discussed_by(request.user, Comment.objects.all())
         current = request.GET.get(CommentStatusFilter.parameter_name, "all")
         base = reverse("admin:comments_comment_changelist")
@@ -303,12 +311,18 @@ class CommentAdmin(admin.ModelAdmin):
         if comment.state == State.APPROVED and not was_approved.exists():
             notifications.after_approval(comment)
 
+    def get_object(self, request, object_id, from_field=None):
+        # A comment's key is a one-to-one link, which Django checks for no integer overflow.
+        if from_field is None and parse_id(object_id) is None:
+            return None
+        return super().get_object(request, object_id, from_field)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
-            path("<int:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
+            path("<id:pk>/reply/", view(self.reply_view), name="comments_comment_reply"),
             path(
-                "<int:pk>/moderate/<str:action>/",
+                "<id:pk>/moderate/<str:action>/",
                 view(self.moderate_view),
                 name="comments_comment_moderate",
             ),
@@ -381,10 +395,10 @@ class CommentAdmin(admin.ModelAdmin):
         return TemplateResponse(request, f"admin/comments/comment/{template}", context)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "reply_url": reverse("admin:comments_comment_reply", args=[object_id]),
-        }
+        extra_context = extra_context or {}
+        if (pk := parse_id(object_id)) is not None:  # else Django answers "doesn't exist"
+            reply_url = reverse("admin:comments_comment_reply", args=[pk])
+            extra_context = {**extra_context, "reply_url": reply_url}
         return super().change_view(request, object_id, form_url, extra_context)
 
 

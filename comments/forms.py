@@ -131,6 +131,13 @@ class CommentForm(XtdCommentForm):
             )
         return nonce
 
+    def clean_timestamp(self):
+        """A timestamp no clock shows fails as a forged one does (django_comments subtracts it
+        from time.time(), and a 309-digit one overflows the float)."""
+        if abs(self.cleaned_data["timestamp"]) > 2**53:
+            raise forms.ValidationError("Timestamp check failed")
+        return super().clean_timestamp()
+
     def clean_reply_to(self):
         """0 for a new thread, else a comment's key: a number no key can be names none."""
         reply_to = self.cleaned_data["reply_to"]

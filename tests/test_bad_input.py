@@ -208,3 +208,146 @@ def test_old_link_with_a_number_no_entry_can_have_is_not_found(client, structure
     site_options(old_permalink_structure=structure)
     PostFactory()
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        f"/admin/comments/comment/{HUGE_ID}/reply/",
+        f"/admin/comments/comment/{HUGE_ID}/moderate/approve/",
+        f"/admin/comments/comment/{HUGE_ID}/change/",
+        "/admin/comments/comment/abc/change/",
+        f"/admin/blog/post/{HUGE_ID}/compare/",
+        "/admin/blog/post/abc/change/",
+        "/admin/blog/page/-1/change/",
+    ],
+)
+def test_admin_page_of_an_id_that_cannot_exist_says_it_does_not_exist(admin_client, url):
+    response = admin_client.get(url, follow=True)
+    assert response.status_code == 200
+    assert "doesn’t exist" in response.content.decode()
+
+
+@pytest.mark.parametrize("part", ["year", "month", "day"])
+def test_comment_list_drilled_down_to_a_date_beyond_the_calendar_is_a_bad_request(
+    admin_client, part
+):
+    CommentFactory()
+    url = f"/admin/comments/comment/?submit_date__{part}=2147483648"
+    assert admin_client.get(url).status_code == 400
+
+
+def test_comment_list_of_a_post_named_by_a_word_shows_no_comments(admin_client):
+    CommentFactory(comment="A word of thanks")
+    response = admin_client.get("/admin/comments/comment/?object_pk=abc")
+    assert response.status_code == 200
+    assert "A word of thanks" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "action"),
+    [("/admin/blog/post/", "move_to_trash"), ("/admin/comments/comment/", "mark_spam")],
+)
+@pytest.mark.parametrize("key", ["", HUGE_ID, "abc"])
+def test_bulk_action_on_a_selection_that_cannot_exist_is_a_bad_request_and_changes_nothing(
+    admin_client, url, action, key
+):
+    comment = CommentFactory()
+    data = {"action": action, "_selected_action": [str(comment.pk), key], "index": "0"}
+    assert admin_client.post(url, data).status_code == 400
+    comment.refresh_from_db()
+    comment.content_object.refresh_from_db()
+    assert (comment.state, comment.content_object.status) == ("approved", "publish")
+
+
+# --- the importer -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("post_id", [HUGE_ID, "-1"])
+def test_import_skips_an_item_whose_id_no_database_key_can_hold(post_id):
+    import io
+
+    from tests.factories import UserFactory
+    from tests.test_fuzz_import import SEED, replace_field
+    from wordpress.importer import Importer
+
+    UserFactory(username="admin", is_superuser=True)
+    export = replace_field(SEED, "wp:post_id", 0, post_id, cdata=False)
+    summary = Importer().run(io.BytesIO(export.encode())).as_dict()
+    assert summary["counts"]["posts"] == {"created": 1, "skipped": 1}
+    assert "no wp:post_id" in summary["skipped"][0]
+
+
+def test_import_reads_a_menu_order_beyond_an_integer_column_as_none():
+    import io
+
+    from tests.factories import UserFactory
+    from tests.test_fuzz_import import SEED, replace_field
+    from wordpress.importer import Importer
+
+    UserFactory(username="admin", is_superuser=True)
+    export = replace_field(SEED, "wp:menu_order", 1, "9" * 12, cdata=False)
+    Importer().run(io.BytesIO(export.encode()))
+    assert Post.objects.pages().get().menu_order == 0
+
+
+@pytest.mark.parametrize("back", ["0", "home", "healthz"])
+def test_password_form_sent_back_to_a_word_goes_to_that_path(client, back):
+    response = client.post("/postpass/", {"next": back, "post_password": "x"})
+    assert (response.status_code, response["Location"]) == (302, back)
+
+
+# --- NUL characters (PostgreSQL refuses them in every text value) --------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/category/%00/feed/",
+        "/archives/%00/",
+        "/sitemap-%00.xml",
+        "/search/a%00b/",
+        "/?s=%00",
+        "/admin/blog/post/?q=a%00",
+    ],
+)
+def test_address_with_a_nul_character_is_a_bad_request(admin_client, url):
+    assert admin_client.get(url).status_code == 400
+
+
+def test_trackback_with_nul_characters_is_stored_without_them(client, trusting):
+    post = PostFactory()
+    body = "url=https%3A%2F%2Fother.example%2Fa%00b&title=Tea%00time&blog_name=Nul%00"
+    response = client.post(
+        post.trackback_url, body, content_type="application/x-www-form-urlencoded"
+    )
+    assert b"<error>0</error>" in response.content
+    ping = Comment.objects.get()
+    assert (ping.user_url, ping.user_name) == ("https://other.example/ab", "Nul")
+    assert "<strong>Teatime</strong>" in ping.comment
+
+
+def test_pingback_from_a_page_with_nul_characters_is_stored_without_them(
+    client, monkeypatch, trusting
+):
+    from comments.pings import pingback
+
+    post = PostFactory()
+    target = "http://testserver" + post.get_absolute_url()
+    page = fetch.Response(
+        url="https://other.example/post",
+        status=200,
+        headers={"content-type": "text/html"},
+        body=f'<title>Nul\x00 page</title><p>Be\x00fore <a href="{target}">this</a></p>'.encode(),
+    )
+    monkeypatch.setattr(pingback.fetch, "fetch", lambda url, **kwargs: page)
+    xmlrpc_call(client, xmlrpc.client.dumps((page.url, target), "pingback.ping"))
+    ping = Comment.objects.get()
+    assert ping.user_name == "Nul page" and "\x00" not in ping.comment
+
+
+def test_comment_form_with_a_timestamp_no_clock_shows_is_refused_and_not_saved(client, trusting):
+    post = PostFactory()
+    response = client.post("/comments/post/", comment_form_data(post, timestamp="9" * 309))
+    assert response.status_code == 400
+    assert not Comment.objects.exists()

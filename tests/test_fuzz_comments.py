@@ -70,6 +70,7 @@ def post_comment(client, data, **extra):
 @example(changes={"object_pk": "9" * 25}, dropped=set())
 @example(changes={"object_pk": "9" * 5000}, dropped=set())
 @example(changes={"comment": "\x00"}, dropped=set())
+@example(changes={"timestamp": "9" * 309}, dropped=set())
 def test_comment_form_with_any_fields(client, discussion, changes, dropped):
     data = comment_form_data(discussion, comment=f"Reply {reader_address()}")
     data.update(changes)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from hypothesis import example, given
 from hypothesis import strategies as st
 
+from blog.models import Post
 from tests.factories import CategoryFactory, CommentFactory, PostFactory, TagFactory, site_options
 
 pytestmark = pytest.mark.django_db
@@ -177,3 +178,46 @@ def test_old_wordpress_links_are_redirected_or_not_found(client, site, structure
     segment, number = quote(slug.replace("/", "-"), safe=""), quote(number, safe="")
     for url in (f"/archives/{number}", f"/{number}/{segment}.html", f"/0000/01/01/{segment}/"):
         get(client, url)
+
+
+COOKIES = [
+    "inkwell-postpass",
+    "comment_author",
+    "comment_author_email",
+    "comment_author_url",
+    "sessionid",
+    "csrftoken",
+]
+cookie_values = st.text(st.characters(min_codepoint=33, max_codepoint=126, exclude_characters=";,"))
+
+
+@given(cookies=st.dictionaries(st.sampled_from(COOKIES), cookie_values, max_size=4))
+def test_any_cookies_on_a_post_and_a_protected_post(client, site, cookies):
+    for name, value in cookies.items():
+        client.cookies[name] = value
+    get(client, site.get_absolute_url())
+    get(client, Post.objects.exclude(password="").get().get_absolute_url())
+
+
+@given(fields=st.dictionaries(st.sampled_from(["next", "post_password"]), any_text, max_size=2))
+def test_password_form_takes_anything(client, site, fields):
+    response = client.post("/postpass/", fields)
+    assert response.status_code < 500
+
+
+FEEDS_AND_MAPS = [
+    "/sitemap-{x}.xml",
+    "/sitemap-posts.xml?p={x}",
+    "/sitemap-pages.xml?p={x}",
+    "/category/{x}/feed/",
+    "/tag/{x}/feed/atom/",
+    "/author/{x}/feed/",
+    "/feed/?paged={x}",
+    "/comments/feed/?{x}",
+    "/comments/unsubscribe/{x}/",
+]
+
+
+@given(form=st.sampled_from(FEEDS_AND_MAPS), value=id_like)
+def test_feeds_sitemaps_and_mail_links_with_anything(client, site, form, value):
+    get(client, form.format(x=quote(value, safe="") or "x"))

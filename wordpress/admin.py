@@ -14,6 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
 
 from blog import origin
+from blog.admin.selection import SelectionByKey
 from blog.models import ImportJob, SiteOptions
 
 from . import jobs
@@ -46,7 +47,7 @@ class ImportForm(forms.ModelForm):
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(SelectionByKey, admin.ModelAdmin):
     form = ImportForm
 
     def get_urls(self):

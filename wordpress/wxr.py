@@ -10,6 +10,8 @@ from urllib.parse import unquote
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
+from blog.converters import ID_MAX
+
 
 class WXRError(Exception):
     """The file cannot be imported; the message names the problem and where it is."""
@@ -85,11 +87,13 @@ def parse_date(text):
         return None
 
 
-def _int(text):
+def _int(text, low=0, high=ID_MAX):
+    """A number of the export (by default an ID); 0 for none, or for one out of range."""
     try:
-        return int((text or "0").strip())
+        number = int((text or "0").strip())
     except ValueError:
         return 0
+    return number if low <= number <= high else 0
 
 
 def _local(tag):
@@ -218,7 +222,7 @@ def _item_field(item, local, child, text):
     elif local == "post_parent":
         item.parent = _int(text)
     elif local == "menu_order":
-        item.menu_order = _int(text)
+        item.menu_order = _int(text, -(2**31), 2**31 - 1)  # an IntegerField
     elif local == "post_password":
         item.password = text
     elif local == "is_sticky":

@@ -26,6 +26,7 @@ from ..models.entries import own_editable_statuses
 from ..stats import charts, daily
 from ..views import render_entry
 from .publishing import PublishBoxMixin
+from .selection import SelectionByKey
 
 
 class MonthFilter(admin.SimpleListFilter):
@@ -54,7 +55,7 @@ class MonthFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EntryAdmin(PublishBoxMixin, VersionAdmin):
+class EntryAdmin(SelectionByKey, PublishBoxMixin, VersionAdmin):
     form = EntryForm
     post_type = PostType.POST
     search_fields = ["title", "body", "excerpt"]
@@ -224,11 +225,11 @@ class EntryAdmin(PublishBoxMixin, VersionAdmin):
         return [
             path("preview/", view(self.preview_view), name="{}_{}_preview".format(*info)),
             path(
-                "<int:pk>/preview/",
+                "<id:pk>/preview/",
                 view(self.preview_view),
                 name="{}_{}_preview_existing".format(*info),
             ),
-            path("<int:pk>/compare/", view(self.compare_view), name="{}_{}_compare".format(*info)),
+            path("<id:pk>/compare/", view(self.compare_view), name="{}_{}_compare".format(*info)),
             *super().get_urls(),
         ]
 
@@ -328,13 +329,15 @@ class EntryAdmin(PublishBoxMixin, VersionAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         info = self.opts.app_label, self.opts.model_name
-        entry = self.get_object(request, object_id)
-        extra = {
-            "preview_url": reverse("admin:{}_{}_preview_existing".format(*info), args=[object_id]),
-            "compare_url": reverse("admin:{}_{}_compare".format(*info), args=[object_id]),
-            "publish_box": self.publish_box(request, entry),
-            "media_config": self.media_config(request, entry),
-        }
+        extra = {}
+        if (pk := parse_id(object_id)) is not None:  # else Django answers "doesn't exist"
+            entry = self.get_object(request, object_id)
+            extra = {
+                "preview_url": reverse("admin:{}_{}_preview_existing".format(*info), args=[pk]),
+                "compare_url": reverse("admin:{}_{}_compare".format(*info), args=[pk]),
+                "publish_box": self.publish_box(request, entry),
+                "media_config": self.media_config(request, entry),
+            }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
 
     def add_view(self, request, form_url="", extra_context=None):

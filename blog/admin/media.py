@@ -11,6 +11,7 @@ from django.utils.html import escape, format_html
 
 from .. import media
 from ..models import Media
+from .selection import SelectionByKey
 
 
 class MediaForm(forms.ModelForm):
@@ -48,7 +49,7 @@ class MediaForm(forms.ModelForm):
 
 
 @admin.register(Media)
-class MediaAdmin(admin.ModelAdmin):
+class MediaAdmin(SelectionByKey, admin.ModelAdmin):
     form = MediaForm
     list_display = ["preview", "__str__", "mime_type", "dimensions", "uploaded_by", "uploaded_at"]
     list_display_links = ["preview", "__str__"]

@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.db.models import Count
 
 from ..models import Category, Tag
+from .selection import SelectionByKey
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(SelectionByKey, admin.ModelAdmin):
     list_display = ["name", "slug", "parent", "count"]
     ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -24,6 +24,7 @@ def already_pinged(post, kind, url):
 
 def record(post, kind, name, url, text, *, ip=None, user_agent=""):
     """Save the ping as a comment of `kind`; raises moderation.Rejected as a comment would."""
+    name, url, text = (value.replace("\x00", "") for value in (name, url, text))  # NUL: never text
     comment = Comment(
         content_type=ContentType.objects.get_for_model(Post),
         object_pk=str(post.pk),

@@ -36,21 +36,20 @@ def _fields(request):
     """The POSTed fields, decoded with the charset the sender named (WordPress honours a
     `charset` parameter as well as the Content-Type's)."""
     if request.content_type != "application/x-www-form-urlencoded":
-        return request.POST.dict()
+        return {name: value.replace("\x00", "") for name, value in request.POST.items()}
     raw = request.body
     named = request.GET.get("charset") or request.content_params.get("charset")
     if not named:
         match = re.search(rb"(?:^|&)charset=([A-Za-z0-9_.:-]{1,40})", raw)
         named = match.group(1).decode() if match else "utf-8"
     charset = codecs.lookup(named).name
-    return dict(
-        parse_qsl(
-            raw.decode(charset, errors="replace"),
-            keep_blank_values=True,
-            encoding=charset,
-            errors="replace",
-        )
+    pairs = parse_qsl(
+        raw.decode(charset, errors="replace"),
+        keep_blank_values=True,
+        encoding=charset,
+        errors="replace",
     )
+    return {name: value.replace("\x00", "") for name, value in pairs}  # no text holds a NUL
 
 
 @csrf_exempt
