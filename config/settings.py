@@ -88,8 +88,18 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
         "OPTIONS": {
+            # `theme/NAME` is the active theme's template, else classic's (blog/themes.py).
+            "loaders": [
+                (
+                    "blog.themes.CachedLoader",
+                    [
+                        "blog.themes.ThemeLoader",
+                        "django.template.loaders.filesystem.Loader",
+                        "django.template.loaders.app_directories.Loader",
+                    ],
+                )
+            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

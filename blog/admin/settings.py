@@ -1,8 +1,10 @@
 """Settings → General, Reading and Discussion: the site's one row of options."""
 
+from django import forms
 from django.contrib import admin
 from django.shortcuts import redirect
 
+from .. import themes
 from ..models import SiteOptions
 
 
@@ -64,6 +66,12 @@ class SiteOptionsAdmin(admin.ModelAdmin):
             },
         ),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "theme":
+            choices = [(name, name.title()) for name in themes.installed_themes()]
+            return forms.ChoiceField(choices=choices, label="Theme", help_text=db_field.help_text)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         SiteOptions.get()
