@@ -1,18 +1,26 @@
 """Per-request settings taken from the site's options."""
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from .languages import site_language
 from .models import SiteOptions
 
 
 class SiteOptionsMiddleware:
-    """The site's options are read once a request, and dates are shown and permalinks built in
+    """The site's options are read once a request; dates are shown and permalinks built in
     the time zone chosen under Settings (background tasks use
-    `timezone.override(SiteOptions.get().tzinfo)`)."""
+    `timezone.override(SiteOptions.get().tzinfo)`), and pages speak the Site Language."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        with SiteOptions.remembered_for_the_request(), timezone.override(SiteOptions.get().tzinfo):
-            return self.get_response(request)
+        with (
+            SiteOptions.remembered_for_the_request(),
+            timezone.override(SiteOptions.get().tzinfo),
+            translation.override(site_language()),
+        ):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

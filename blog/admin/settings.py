@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.shortcuts import redirect
 
-from .. import themes
+from .. import languages, themes
 from ..models import SiteOptions
 
 
@@ -17,6 +17,7 @@ class SiteOptionsAdmin(admin.ModelAdmin):
                 "fields": [
                     "title",
                     "tagline",
+                    "site_language",
                     "timezone",
                     "date_format",
                     "time_format",
@@ -71,6 +72,13 @@ class SiteOptionsAdmin(admin.ModelAdmin):
         if db_field.name == "theme":
             choices = [(name, name.title()) for name in themes.installed_themes()]
             return forms.ChoiceField(choices=choices, label="Theme", help_text=db_field.help_text)
+        if db_field.name == "site_language":
+            return forms.ChoiceField(
+                choices=languages.choices(),
+                required=False,
+                label=db_field.verbose_name.capitalize(),
+                help_text=db_field.help_text,
+            )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):

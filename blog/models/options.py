@@ -47,6 +47,13 @@ class SiteOptions(models.Model):
 
     title = models.CharField(max_length=200, default="Inkwell")
     tagline = models.CharField(max_length=300, blank=True, default="Just another Inkwell blog")
+    site_language = models.CharField(
+        "site language",
+        max_length=15,
+        blank=True,
+        default="",
+        help_text="The language readers and editors see. Blank: the server's LANGUAGE_CODE.",
+    )
     theme = models.CharField(
         max_length=50,
         default="classic",

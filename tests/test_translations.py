@@ -1,0 +1,92 @@
+"""The site in the language chosen under Settings → General → Site Language (German shipped)."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+
+from blog.models import SiteOptions
+from tests.admin_forms import admin_form
+from tests.factories import CategoryFactory, PostFactory, comment_form_data, site_options
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(html):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+@pytest.fixture
+def german():
+    site_options(site_language="de", comment_previously_approved=False)
+
+
+@pytest.fixture
+def post():
+    return PostFactory(
+        title="Gezeiten",
+        published_at=timezone.make_aware(datetime.datetime(2024, 3, 1, 14, 5)),
+        categories=[CategoryFactory(name="News", slug="news")],
+    )
+
+
+def test_english_is_the_default_language(client, post):
+    response = client.get(post.get_absolute_url())
+    html = response.content.decode()
+    assert '<html lang="en">' in html and response["Content-Language"] == "en"
+    assert "This entry was posted on Friday, March 1st, 2024 at 2:05 pm" in text_of(html)
+    assert "Leave a Reply" in html
+
+
+def test_post_page_in_german(client, german, post):
+    response = client.get(post.get_absolute_url())
+    html = response.content.decode()
+    assert '<html lang="de">' in html and response["Content-Language"] == "de"
+    assert (
+        "Dieser Eintrag wurde am Freitag, 1. März 2024 um 14:05 veröffentlicht und ist abgelegt "
+        "unter News. Du kannst alle Antworten auf diesen Eintrag über den RSS-2.0-Feed verfolgen."
+    ) in text_of(html)
+    assert "Keine Antworten zu" not in html and "Keine Antworten" in html
+    assert '<h3 id="reply-title" class="comment-reply-title">Schreibe einen Kommentar' in html
+    for label in ("Kommentar", "Name", "E-Mail", "Website"):
+        assert f">{label} " in html or f">{label}<" in html
+    assert 'value="Kommentar abschicken"' in html
+    assert "Zum Inhalt springen" in html and "Neueste Beiträge" in html  # base and sidebar
+    assert "Leave a Reply" not in html and "This entry was posted" not in html
+
+
+def test_comment_error_page_in_german(client, german, post):
+    data = comment_form_data(post, comment="Bitte behalten.", email="keine-adresse")
+    response = client.post("/comments/post/", data, REMOTE_ADDR="198.51.100.7")
+    html = response.content.decode()
+    assert response.status_code == 400 and '<html lang="de">' in html
+    assert "Kommentar konnte nicht gesendet werden" in html
+    assert "Dein Kommentar wurde nicht veröffentlicht." in html and "Bitte behalten." in html
+
+
+def test_site_language_is_chosen_in_settings_and_switching_back_restores_english(
+    admin_client, client, post
+):
+    url = "/admin/blog/siteoptions/1/change/"
+    form = admin_client.get(url).content.decode()
+    assert '<option value="de">Deutsch</option>' in form
+    assert '<option value="" selected>Server default (en-us)</option>' in form
+    data = admin_form(admin_client, url, "siteoptions_form", site_language="de")
+    assert admin_client.post(url, data).status_code == 302
+    assert SiteOptions.get().site_language == "de"
+    assert "Schreibe einen Kommentar" in client.get(post.get_absolute_url()).content.decode()
+    data = admin_form(admin_client, url, "siteoptions_form", site_language="")
+    assert admin_client.post(url, data).status_code == 302
+    assert "Leave a Reply" in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_language_code_from_the_environment_is_the_default(client, settings, post):
+    settings.LANGUAGE_CODE = "de"
+    assert '<html lang="de">' in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_an_unknown_site_language_falls_back_to_language_code(client, post):
+    site_options(site_language="xx")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert '<html lang="en">' in html and "Leave a Reply" in html
