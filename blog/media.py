@@ -14,6 +14,7 @@ import warnings
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext
 from PIL import Image, ImageOps
 
 # WordPress's sizes: (name, width, height, crop).
@@ -47,12 +48,12 @@ def check_upload(upload):
     limit = settings.INKWELL_MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise ValidationError(
-            f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
-            f"{limit / 1_048_576:.0f} MB."
+            gettext("The file is %(size).1f MB; the limit is %(limit).0f MB.")
+            % {"size": upload.size / 1_048_576, "limit": limit / 1_048_576}
         )
     extension = _extension(upload.name)
     if extension in (".svg", ".svgz"):
-        raise ValidationError("SVG files are not accepted: they can contain scripts.")
+        raise ValidationError(gettext("SVG files are not accepted: they can contain scripts."))
     if extension in (".jpg", ".jpeg", ".png", ".gif", ".webp"):
         return "image"
     if extension in FILE_TYPES:
@@ -60,11 +61,15 @@ def check_upload(upload):
         if magic:
             upload.seek(0)
             if not upload.read(len(magic)) == magic:
-                raise ValidationError(f"This is not a real {extension[1:].upper()} file.")
+                raise ValidationError(
+                    gettext("This is not a real %(kind)s file.") % {"kind": extension[1:].upper()}
+                )
             upload.seek(0)
         return "file"
     allowed = "JPEG, PNG, GIF, WebP, PDF, MP3, M4A, OGG, WAV"
-    raise ValidationError(f"Files of this type are not accepted. Allowed: {allowed}.")
+    raise ValidationError(
+        gettext("Files of this type are not accepted. Allowed: %(allowed)s.") % {"allowed": allowed}
+    )
 
 
 def open_image(upload):
@@ -79,13 +84,15 @@ def open_image(upload):
             image = Image.open(io.BytesIO(data))
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValidationError("The image has too many pixels to be processed safely.") from error
+        raise ValidationError(
+            gettext("The image has too many pixels to be processed safely.")
+        ) from error
     except Exception as error:  # Pillow raises many kinds for broken files
         raise ValidationError(
-            "The file is not a valid image (it may be damaged or not an image at all)."
+            gettext("The file is not a valid image (it may be damaged or not an image at all).")
         ) from error
     if image.format not in IMAGE_FORMATS:
-        raise ValidationError("Only JPEG, PNG, GIF and WebP images are accepted.")
+        raise ValidationError(gettext("Only JPEG, PNG, GIF and WebP images are accepted."))
     return image
 
 

@@ -8,17 +8,25 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from blog.models import Post
 
 from . import notifications
 from .models import Comment, Kind, OutgoingPing, State
 
+MODERATE_TITLES = {
+    "approve": _("Approve comment"),
+    "spam": _("Spam comment"),
+    "trash": _("Trash comment"),
+}
+
 
 class PostFilter(admin.SimpleListFilter):
     """?object_pk=ID: the comments of one post (the posts list links here)."""
 
-    title = "post"
+    title = _("post")
     parameter_name = "object_pk"
 
     def lookups(self, request, model_admin):
@@ -38,14 +46,15 @@ class PostFilter(admin.SimpleListFilter):
             yield {
                 "selected": True,
                 "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-                "display": f"Only: {post.display_title if post else self.value()} (show all)",
+                "display": _("Only: %(post)s (show all)")
+                % {"post": post.display_title if post else self.value()},
             }
         else:
-            yield {"selected": True, "query_string": "?", "display": "All posts"}
+            yield {"selected": True, "query_string": "?", "display": _("All posts")}
 
 
 class ReplyForm(forms.Form):
-    comment = forms.CharField(label="Reply", widget=forms.Textarea(attrs={"rows": 6}))
+    comment = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 @admin.register(Comment)
@@ -77,16 +86,16 @@ class CommentAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # comments come from readers; editors answer them with "Reply"
 
-    @admin.display(description="Author", ordering="user_name")
+    @admin.display(description=_("Author"), ordering="user_name")
     def author(self, comment):
         return format_html("{}<br><small>{}</small>", comment.name, comment.user_email)
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def excerpt(self, comment):
         text = comment.comment
         return text if len(text) <= 90 else text[:90] + "\u2026"
 
-    @admin.display(description="In response to")
+    @admin.display(description=_("In response to"))
     def in_response_to(self, comment):
         post = comment.content_object
         if post is None:
@@ -102,21 +111,25 @@ class CommentAdmin(admin.ModelAdmin):
                 if state == State.APPROVED:
                     notifications.after_approval(comment)
                 changed += 1
-        self.message_user(request, f"{changed} comment(s) marked {state}.", messages.SUCCESS)
+        message = gettext("%(count)d comment(s) marked %(state)s.") % {
+            "count": changed,
+            "state": State(state).label.lower(),
+        }
+        self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Approve", permissions=["change"])
+    @admin.action(description=_("Approve"), permissions=["change"])
     def approve(self, request, queryset):
         self._set_state(request, queryset, State.APPROVED)
 
-    @admin.action(description="Unapprove", permissions=["change"])
+    @admin.action(description=_("Unapprove"), permissions=["change"])
     def unapprove(self, request, queryset):
         self._set_state(request, queryset, State.PENDING)
 
-    @admin.action(description="Mark as spam", permissions=["change"])
+    @admin.action(description=_("Mark as spam"), permissions=["change"])
     def mark_spam(self, request, queryset):
         self._set_state(request, queryset, State.SPAM)
 
-    @admin.action(description="Move to Trash", permissions=["change"])
+    @admin.action(description=_("Move to Trash"), permissions=["change"])
     def move_to_trash(self, request, queryset):
         self._set_state(request, queryset, State.TRASH)
 
@@ -166,10 +179,14 @@ class CommentAdmin(admin.ModelAdmin):
                 )
                 reply.save()
                 notifications.after_commit(reply)
-            self.message_user(request, "Reply posted.", messages.SUCCESS)
+            self.message_user(request, _("Reply posted."), messages.SUCCESS)
             return redirect("admin:comments_comment_changelist")
         return self._page(
-            request, "reply.html", f"Reply to {parent.name}", parent=parent, form=form
+            request,
+            "reply.html",
+            _("Reply to %(name)s") % {"name": parent.name},
+            parent=parent,
+            form=form,
         )
 
     def moderate_view(self, request, pk, action):
@@ -182,7 +199,7 @@ class CommentAdmin(admin.ModelAdmin):
             self._set_state(request, Comment.objects.filter(pk=pk), states[action])
             return redirect(reverse("admin:comments_comment_changelist") + "?state__exact=pending")
         return self._page(
-            request, "moderate.html", f"{action.title()} comment", comment=comment, action=action
+            request, "moderate.html", MODERATE_TITLES[action], comment=comment, action=action
         )
 
     def _page(self, request, template, title, **context):
@@ -215,7 +232,7 @@ def pending_count_in_menu(get_app_list):
                     if pending is None:
                         pending = Comment.objects.filter(state=State.PENDING).count()
                     if pending:
-                        model["name"] = f"Comments ({pending})"
+                        model["name"] = _("Comments (%(count)d)") % {"count": pending}
         return apps
 
     return app_list
@@ -232,7 +249,7 @@ class OutgoingPingInline(admin.TabularInline):
     can_delete = False
     fields = ["url", "server", "outcome", "succeeded", "pinged_at"]
     readonly_fields = fields
-    verbose_name_plural = "Pingbacks sent"
+    verbose_name_plural = _("Pingbacks sent")
 
     def has_add_permission(self, request, obj=None):
         return False

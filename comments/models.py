@@ -1,20 +1,21 @@
 """The comment model: django-comments-xtd's threaded comment, plus WordPress's comment kinds."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment
 
 
 class Kind(models.TextChoices):
-    COMMENT = "comment", "Comment"
-    PINGBACK = "pingback", "Pingback"
-    TRACKBACK = "trackback", "Trackback"
+    COMMENT = "comment", _("Comment")
+    PINGBACK = "pingback", _("Pingback")
+    TRACKBACK = "trackback", _("Trackback")
 
 
 class State(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    PENDING = "pending", "Pending"
-    SPAM = "spam", "Spam"
-    TRASH = "trash", "Trash"
+    APPROVED = "approved", _("Approved")
+    PENDING = "pending", _("Pending")
+    SPAM = "spam", _("Spam")
+    TRASH = "trash", _("Trash")
 
 
 class Comment(XtdComment):
@@ -30,18 +31,18 @@ class Comment(XtdComment):
     )
     user_agent = models.CharField(max_length=255, blank=True)
     wp_id = models.PositiveBigIntegerField(
-        "WordPress ID", null=True, blank=True, unique=True, editable=False
+        _("WordPress ID"), null=True, blank=True, unique=True, editable=False
     )
     state = models.CharField(
         max_length=8,
         choices=State.choices,
         default=State.APPROVED,
         db_index=True,
-        help_text="Only approved comments are shown. is_public and is_removed follow it.",
+        help_text=_("Only approved comments are shown. is_public and is_removed follow it."),
     )
 
     class Meta:
-        verbose_name = "comment"
+        verbose_name = _("comment")
         ordering = ["thread_id", "order"]
 
     def save(self, *args, **kwargs):
@@ -67,7 +68,7 @@ class OutgoingPing(models.Model):
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="outgoing_pings")
     url = models.URLField(max_length=500)
-    server = models.URLField("pingback server", max_length=500, blank=True)
+    server = models.URLField(_("pingback server"), max_length=500, blank=True)
     outcome = models.CharField(max_length=300)
     succeeded = models.BooleanField(default=False)
     pinged_at = models.DateTimeField(auto_now_add=True)

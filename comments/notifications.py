@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from blog.models import SiteOptions
@@ -72,7 +73,7 @@ def notify_post_author(comment):
     if comment.user_email == author.email:
         return
     _send(
-        f'[{options.title}] Comment: "{post.display_title}"',
+        _('[%(site)s] Comment: "%(title)s"') % {"site": options.title, "title": post.display_title},
         "new_comment.txt",
         {"comment": comment, "post": post, "link": _absolute(comment_url(comment, post, options))},
         {author.email},
@@ -98,7 +99,8 @@ def notify_moderators(comment):
         for action in ("approve", "spam", "trash")
     }
     _send(
-        f'[{options.title}] Please moderate: "{post.display_title}"',
+        _('[%(site)s] Please moderate: "%(title)s"')
+        % {"site": options.title, "title": post.display_title},
         "moderate.txt",
         {
             "comment": comment,
@@ -127,7 +129,8 @@ def notify_followers(comment):
         token = signing.dumps([post.pk, email], salt=UNSUBSCRIBE_SALT)
         unsubscribe = _absolute(reverse("comment-unsubscribe", args=[token]))
         _send(
-            f'[{options.title}] New comment on "{post.display_title}"',
+            _('[%(site)s] New comment on "%(title)s"')
+            % {"site": options.title, "title": post.display_title},
             "followup.txt",
             {"comment": comment, "post": post, "link": link, "unsubscribe": unsubscribe},
             {email},

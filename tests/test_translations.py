@@ -90,3 +90,39 @@ def test_an_unknown_site_language_falls_back_to_language_code(client, post):
     site_options(site_language="xx")
     html = client.get(post.get_absolute_url()).content.decode()
     assert '<html lang="en">' in html and "Leave a Reply" in html
+
+
+def test_comment_error_messages_in_german(client, german, post):
+    data = comment_form_data(post, comment="", email="keine-adresse")
+    html = client.post("/comments/post/", data, REMOTE_ADDR="198.51.100.8").content.decode()
+    assert "Fehler: Bitte schreibe deinen Kommentartext." in html
+    assert "Fehler: Bitte gib eine gültige E-Mail-Adresse ein." in html
+    assert "Error:" not in html
+
+
+def test_comment_on_a_closed_post_is_refused_in_german(client, german):
+    closed = PostFactory(comment_status="closed")
+    response = client.post("/comments/post/", comment_form_data(closed), REMOTE_ADDR="198.51.100.9")
+    assert response.status_code == 403
+    assert "Kommentare zu diesem Inhalt sind leider geschlossen." in response.content.decode()
+
+
+def test_admin_labels_in_german(admin_client, german, post):
+    html = admin_client.get("/admin/").content.decode()
+    assert '<html lang="de"' in html
+    assert "Auf einen Blick" in html and "Inhalte" in html and "Einstellungen" in html
+    settings_form = admin_client.get("/admin/blog/siteoptions/1/change/").content.decode()
+    for label in ("Allgemein", "Lesen", "Diskussion", "Sprache der Website", "Blogseiten zeigen"):
+        assert label in settings_form
+    posts = admin_client.get("/admin/blog/post/").content.decode()
+    assert "Titel" in posts and "Aufrufe" in posts and "In den Papierkorb legen" in posts
+    change = admin_client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    assert "Veröffentlichungsdatum" in change and "Beitragsbild" in change
+    assert "Vorschau" in change  # the change form template's own button
+
+
+def test_archive_headings_and_feed_titles_in_german(client, german, post):
+    assert "Kategorie: News" in client.get("/category/news/").content.decode()
+    assert "Monatsarchiv: März 2024" in client.get("/2024/03/").content.decode()
+    feed = client.get("/comments/feed/").content.decode()
+    assert "<title>Kommentare zu Inkwell</title>" in feed

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import escape, format_html
+from django.utils.translation import gettext_lazy as _
 
 from .. import media
 from ..models import Media
@@ -12,8 +13,10 @@ from ..models import Media
 class MediaForm(forms.ModelForm):
     upload = forms.FileField(
         required=False,
-        help_text="JPEG, PNG, GIF or WebP images; PDF or audio files. WordPress's image sizes "
-        "are made on upload.",
+        help_text=_(
+            "JPEG, PNG, GIF or WebP images; PDF or audio files. WordPress's image sizes "
+            "are made on upload."
+        ),
     )
 
     class Meta:
@@ -24,7 +27,7 @@ class MediaForm(forms.ModelForm):
         upload = self.cleaned_data.get("upload")
         if upload is None:
             if not self.instance.pk:
-                raise ValidationError("Choose a file to upload.")
+                raise ValidationError(_("Choose a file to upload."))
             return None
         kind = media.check_upload(upload)
         if kind == "image":
@@ -79,7 +82,7 @@ class MediaAdmin(admin.ModelAdmin):
             obj.uploaded_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview(self, item):
         if not item.is_image:
             return item.mime_type
@@ -88,24 +91,24 @@ class MediaAdmin(admin.ModelAdmin):
             item.size_url("thumbnail"),
         )
 
-    @admin.display(description="Dimensions")
+    @admin.display(description=_("Dimensions"))
     def dimensions(self, item):
         return f"{item.width} × {item.height}" if item.width else "\u2014"
 
-    @admin.display(description="File")
+    @admin.display(description=_("File"))
     def file_link(self, item):
         return format_html(
             '<a href="{}">{}</a> ({} KB)', item.url, item.file.name, item.file_size // 1024
         )
 
-    @admin.display(description="Sizes made")
+    @admin.display(description=_("Sizes made"))
     def sizes_made(self, item):
         return (
             ", ".join(f"{name} {s['width']}×{s['height']}" for name, s in item.sizes.items())
             or "\u2014"
         )
 
-    @admin.display(description="HTML to insert in a post")
+    @admin.display(description=_("HTML to insert in a post"))
     def html_to_insert(self, item):
         return format_html("<code>{}</code>", media_html(item))
 

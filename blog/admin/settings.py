@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.shortcuts import redirect
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from .. import languages, themes
 from ..models import SiteOptions
@@ -12,7 +14,7 @@ from ..models import SiteOptions
 class SiteOptionsAdmin(admin.ModelAdmin):
     fieldsets = [
         (
-            "General",
+            _("General"),
             {
                 "fields": [
                     "title",
@@ -27,7 +29,7 @@ class SiteOptionsAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Reading",
+            _("Reading"),
             {
                 "fields": [
                     "show_on_front",
@@ -41,7 +43,7 @@ class SiteOptionsAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Discussion",
+            _("Discussion"),
             {
                 "fields": [
                     "default_comment_status",
@@ -71,12 +73,14 @@ class SiteOptionsAdmin(admin.ModelAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "theme":
             choices = [(name, name.title()) for name in themes.installed_themes()]
-            return forms.ChoiceField(choices=choices, label="Theme", help_text=db_field.help_text)
+            return forms.ChoiceField(
+                choices=choices, label=_("Theme"), help_text=db_field.help_text
+            )
         if db_field.name == "site_language":
             return forms.ChoiceField(
                 choices=languages.choices(),
                 required=False,
-                label=db_field.verbose_name.capitalize(),
+                label=capfirst(db_field.verbose_name),
                 help_text=db_field.help_text,
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)

@@ -2,16 +2,17 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportJob(models.Model):
     """A WordPress export uploaded in the admin and imported by the background worker."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
     file = models.FileField(upload_to="imports/%Y/%m/", max_length=300)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
@@ -26,8 +27,8 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "WordPress import"
-        verbose_name_plural = "Import from WordPress"
+        verbose_name = _("WordPress import")
+        verbose_name_plural = _("Import from WordPress")
 
     def __str__(self):
         return f"Import {self.pk} ({self.get_state_display()})"

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def media_upload_path(instance, filename):
@@ -18,7 +19,7 @@ class Media(models.Model):
         max_length=500,
         blank=True,
         editable=False,
-        help_text="An imported attachment kept where it was (not downloaded).",
+        help_text=_("An imported attachment kept where it was (not downloaded)."),
     )
     parent = models.ForeignKey(
         "blog.Post",
@@ -29,14 +30,14 @@ class Media(models.Model):
         editable=False,
     )
     wp_id = models.PositiveBigIntegerField(
-        "WordPress ID", null=True, blank=True, unique=True, editable=False
+        _("WordPress ID"), null=True, blank=True, unique=True, editable=False
     )
     title = models.CharField(max_length=255, blank=True)
     alt_text = models.CharField(
-        "alternative text",
+        _("alternative text"),
         max_length=500,
         blank=True,
-        help_text="Describe the image for readers who cannot see it; leave empty if decorative.",
+        help_text=_("Describe the image for readers who cannot see it; leave empty if decorative."),
     )
     caption = models.TextField(blank=True)
     mime_type = models.CharField(max_length=100, editable=False)
@@ -46,7 +47,7 @@ class Media(models.Model):
     sizes = models.JSONField(
         default=dict,
         editable=False,
-        help_text="Generated sizes: name → {file, width, height}.",
+        help_text=_("Generated sizes: name → {file, width, height}."),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -58,7 +59,7 @@ class Media(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "media"
+        verbose_name = verbose_name_plural = _("media")
         ordering = ["-uploaded_at", "-id"]
 
     def __str__(self):

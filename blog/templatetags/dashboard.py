@@ -2,6 +2,7 @@
 
 import django_comments
 from django import template
+from django.utils.translation import gettext
 
 from ..models import Post, Status
 from ..stats import charts, daily
@@ -31,5 +32,5 @@ def dashboard(request):
         "recent_posts": Post.objects.published().posts()[:5],
         "recent_comments": Comment.objects.order_by("-submit_date")[:5],
         "most_viewed": most_viewed,
-        "chart": charts.bar_chart(daily.last_days(), "All posts"),
+        "chart": charts.bar_chart(daily.last_days(), gettext("All posts")),
     }
