@@ -8,8 +8,9 @@ from .models import SiteOptions
 
 class SiteOptionsMiddleware:
     """The site's options are read once a request; dates are shown and permalinks built in
-    the time zone chosen under Settings (background tasks use
-    `timezone.override(SiteOptions.get().tzinfo)`), and pages speak the Site Language."""
+    the time zone chosen under Settings, and pages speak the Site Language (background tasks
+    use `timezone.override(SiteOptions.get().tzinfo)` and
+    `translation.override(site_language())`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

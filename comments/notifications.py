@@ -11,10 +11,11 @@ from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from blog.languages import site_language
 from blog.models import SiteOptions
 
 from .models import Comment, State
@@ -37,7 +38,7 @@ def comment_saved(comment_id):
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
         return
-    with timezone.override(SiteOptions.get().tzinfo):
+    with timezone.override(SiteOptions.get().tzinfo), translation.override(site_language()):
         if comment.state == State.PENDING:
             notify_moderators(comment)
         elif comment.state == State.APPROVED:
@@ -49,7 +50,7 @@ def comment_saved(comment_id):
 def comment_approved(comment_id):
     comment = Comment.objects.filter(pk=comment_id, state=State.APPROVED).first()
     if comment is not None:
-        with timezone.override(SiteOptions.get().tzinfo):
+        with timezone.override(SiteOptions.get().tzinfo), translation.override(site_language()):
             notify_post_author(comment)
             notify_followers(comment)
 

@@ -1,16 +1,28 @@
 """The site in the language chosen under Settings → General → Site Language (German shipped)."""
 
+import ast
 import datetime
+import gettext
 import re
+from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from blog.models import SiteOptions
 from tests.admin_forms import admin_form
-from tests.factories import CategoryFactory, PostFactory, comment_form_data, site_options
+from tests.factories import (
+    CategoryFactory,
+    PostFactory,
+    UserFactory,
+    comment_form_data,
+    site_options,
+)
 
 pytestmark = pytest.mark.django_db
+
+LOCALE = Path(__file__).resolve().parent.parent / "locale"
 
 
 def text_of(html):
@@ -126,3 +138,55 @@ def test_archive_headings_and_feed_titles_in_german(client, german, post):
     assert "Monatsarchiv: März 2024" in client.get("/2024/03/").content.decode()
     feed = client.get("/comments/feed/").content.decode()
     assert "<title>Kommentare zu Inkwell</title>" in feed
+
+
+def test_notification_mail_sent_after_the_request_is_in_german(
+    client, german, django_capture_on_commit_callbacks
+):
+    author = UserFactory(username="autorin", email="autorin@example.com")
+    post = PostFactory(title="Ebbe", author=author)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        client.post("/comments/post/", comment_form_data(post), REMOTE_ADDR="198.51.100.10")
+    for callback in callbacks:  # the task runs outside the request, as the worker would
+        callback()
+    [message] = mail.outbox
+    assert message.subject == "[Inkwell] Kommentar: „Ebbe“"
+    assert "Autor: Juno Reader" in message.body and "Kommentar:" in message.body
+
+
+def po_entries(path):
+    """(context, msgid, plural, [msgstr…], flags) for each entry of a .po file."""
+    entries = []
+    for block in path.read_text().split("\n\n"):
+        fields, current, flags = {}, None, ""
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                flags = line
+            elif line.startswith(("msgctxt ", "msgid ", "msgid_plural ", "msgstr")):
+                current, _, literal = line.partition(" ")
+                fields[current] = ast.literal_eval(literal)
+            elif line.startswith('"') and current:
+                fields[current] += ast.literal_eval(line)
+        if fields.get("msgid"):
+            strings = [v for k, v in sorted(fields.items()) if k.startswith("msgstr")]
+            entries.append(
+                (fields.get("msgctxt"), fields["msgid"], fields.get("msgid_plural"), strings, flags)
+            )
+    return entries
+
+
+def test_german_catalogue_is_complete_and_its_compiled_mo_matches():
+    po = LOCALE / "de" / "LC_MESSAGES" / "django.po"
+    with (LOCALE / "de" / "LC_MESSAGES" / "django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    entries = po_entries(po)
+    assert len(entries) > 300
+    for context, msgid, plural, strings, flags in entries:
+        assert "fuzzy" not in flags and all(strings), msgid
+        if plural:
+            assert compiled.ngettext(msgid, plural, 1) == strings[0], msgid
+            assert compiled.ngettext(msgid, plural, 2) == strings[1], msgid
+        elif context:
+            assert compiled.pgettext(context, msgid) == strings[0], msgid
+        else:
+            assert compiled.gettext(msgid) == strings[0], msgid
