@@ -3,6 +3,8 @@
 from django import forms
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from blog.models import ImportJob
 
@@ -14,14 +16,14 @@ class ImportForm(forms.ModelForm):
     class Meta:
         model = ImportJob
         fields = ["file"]
-        help_texts = {"file": "The .xml file made by WordPress's Tools → Export (WXR 1.0–1.2)."}
+        help_texts = {"file": _("The .xml file made by WordPress's Tools → Export (WXR 1.0–1.2).")}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         head = upload.read(2048)
         upload.seek(0)
         if b"<rss" not in head and b"<?xml" not in head:
-            raise forms.ValidationError("This does not look like a WordPress export (.xml).")
+            raise forms.ValidationError(_("This does not look like a WordPress export (.xml)."))
         return upload
 
 
@@ -51,11 +53,11 @@ class ImportJobAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         jobs.queue(obj)
 
-    @admin.display(description="Items read")
+    @admin.display(description=_("Items read"))
     def progress(self, job):
         return jobs.read_progress(job)
 
-    @admin.display(description="Summary")
+    @admin.display(description=_("Summary"))
     def summary_table(self, job):
         counts = job.summary.get("counts") if job.summary else None
         if not counts:
@@ -75,8 +77,10 @@ class ImportJobAdmin(admin.ModelAdmin):
         )
         notes = format_html_join("", "<li>{}</li>", ((line,) for line in job.summary["skipped"]))
         return format_html(
-            "<table><tr><th></th><th>created</th><th>updated</th><th>skipped</th></tr>{}"
-            "</table><ul>{}</ul>",
+            "<table><tr><th></th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table><ul>{}</ul>",
+            gettext("created"),
+            gettext("updated"),
+            gettext("skipped"),
             rows,
             notes,
         )

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -31,4 +32,7 @@ class ImportJob(models.Model):
         verbose_name_plural = _("Import from WordPress")
 
     def __str__(self):
-        return f"Import {self.pk} ({self.get_state_display()})"
+        return gettext("Import %(number)s (%(state)s)") % {
+            "number": self.pk,
+            "state": self.get_state_display(),
+        }
