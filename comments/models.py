@@ -27,9 +27,13 @@ class Comment(XtdComment):
         related_name="inkwell_comment",
     )
     kind = models.CharField(
-        max_length=10, choices=Kind.choices, default=Kind.COMMENT, db_index=True
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.COMMENT,
+        db_index=True,
+        verbose_name=_("kind"),
     )
-    user_agent = models.CharField(max_length=255, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True, verbose_name=_("user agent"))
     wp_id = models.PositiveBigIntegerField(
         _("WordPress ID"), null=True, blank=True, unique=True, editable=False
     )
@@ -39,10 +43,12 @@ class Comment(XtdComment):
         default=State.APPROVED,
         db_index=True,
         help_text=_("Only approved comments are shown. is_public and is_removed follow it."),
+        verbose_name=_("state"),
     )
 
     class Meta:
         verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["thread_id", "order"]
 
     def save(self, *args, **kwargs):
@@ -67,11 +73,11 @@ class OutgoingPing(models.Model):
     """A link in a post that Inkwell tried to ping, so no URL is pinged twice."""
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="outgoing_pings")
-    url = models.URLField(max_length=500)
+    url = models.URLField(max_length=500, verbose_name=_("url"))
     server = models.URLField(_("pingback server"), max_length=500, blank=True)
-    outcome = models.CharField(max_length=300)
-    succeeded = models.BooleanField(default=False)
-    pinged_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=300, verbose_name=_("outcome"))
+    succeeded = models.BooleanField(default=False, verbose_name=_("succeeded"))
+    pinged_at = models.DateTimeField(auto_now_add=True, verbose_name=_("pinged at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "url"], name="one_ping_per_link")]

@@ -130,6 +130,8 @@ def test_admin_labels_in_german(admin_client, german, post):
     assert "Titel" in posts and "Aufrufe" in posts and "In den Papierkorb legen" in posts
     change = admin_client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
     assert "Veröffentlichungsdatum" in change and "Beitragsbild" in change
+    assert ">Inhalt:<" in change and ">Auszug:<" in change and "Beitrag ändern" in change
+    assert "Kommentars" not in html and ">Kommentare<" in html and ">Diskussion<" in html
     assert "Vorschau" in change  # the change form template's own button
 
 

@@ -76,9 +76,13 @@ class Post(models.Model):
     """A post or a page: one table, as WordPress keeps them, told apart by `post_type`."""
 
     post_type = models.CharField(
-        max_length=4, choices=PostType.choices, default=PostType.POST, db_index=True
+        max_length=4,
+        choices=PostType.choices,
+        default=PostType.POST,
+        db_index=True,
+        verbose_name=_("post type"),
     )
-    title = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=255, blank=True, verbose_name=_("title"))
     slug = models.SlugField(
         max_length=200,
         allow_unicode=True,
@@ -87,6 +91,7 @@ class Post(models.Model):
             "The last part of the permalink; made from the title when left empty, "
             "and kept unique among posts of the same day."
         ),
+        verbose_name=_("slug"),
     )
     body = models.TextField(
         blank=True,
@@ -94,13 +99,23 @@ class Post(models.Model):
             "&lt;!--more--&gt; ends the teaser shown in lists; &lt;!--nextpage--&gt; "
             "splits the post into pages."
         ),
+        verbose_name=_("body"),
     )
-    excerpt = models.TextField(blank=True, help_text=_("Shown in lists and feeds; optional."))
+    excerpt = models.TextField(
+        blank=True, help_text=_("Shown in lists and feeds; optional."), verbose_name=_("excerpt")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("author"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
     published_at = models.DateTimeField(
         _("publish date"),
@@ -108,7 +123,7 @@ class Post(models.Model):
         db_index=True,
         help_text=_("A published post dated in the future is scheduled: readers see it from then."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     comment_status = models.CharField(
         _("comments"), max_length=6, choices=Discussion.choices, default=_default_comment_status
     )
@@ -134,8 +149,11 @@ class Post(models.Model):
         max_length=255,
         blank=True,
         help_text=_("Readers must enter it to see the content; the title stays listed."),
+        verbose_name=_("password"),
     )
-    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    trashed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("trashed at")
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -144,6 +162,7 @@ class Post(models.Model):
         related_name="children",
         limit_choices_to={"post_type": "page"},
         help_text=_("Pages only: the page this one sits under (/parent/child/)."),
+        verbose_name=_("parent"),
     )
     menu_order = models.IntegerField(_("order"), default=0, help_text=_("Pages only."))
     wp_id = models.PositiveBigIntegerField(
@@ -160,9 +179,13 @@ class Post(models.Model):
         db_index=True,
         editable=False,
         help_text=_("Where this entry lived on the old site; that address redirects here."),
+        verbose_name=_("legacy path"),
     )
     old_slugs = models.TextField(
-        blank=True, editable=False, help_text=_("Former slugs, as /slug/slug/, still redirected.")
+        blank=True,
+        editable=False,
+        help_text=_("Former slugs, as /slug/slug/, still redirected."),
+        verbose_name=_("old slugs"),
     )
     featured_image = models.ForeignKey(
         "blog.Media",
@@ -171,15 +194,20 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         limit_choices_to={"mime_type__startswith": "image/"},
+        verbose_name=_("featured image"),
     )
-    categories = models.ManyToManyField(Category, blank=True, related_name="posts")
-    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="posts", verbose_name=_("categories")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name=_("tags"))
     # Kept current after commit by blog.search; only PostgreSQL fills and indexes it.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
         ordering = ["-published_at", "-id"]
         permissions = [
             ("publish_posts", "Can publish posts and pages"),
@@ -320,6 +348,8 @@ class Page(Post):
 
     class Meta:
         proxy = True
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
 
     def save(self, *args, **kwargs):
         self.post_type = PostType.PAGE

@@ -15,16 +15,22 @@ class ImportJob(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
-    file = models.FileField(upload_to="imports/%Y/%m/", max_length=300)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    items_done = models.PositiveIntegerField(default=0)
-    summary = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    file = models.FileField(upload_to="imports/%Y/%m/", max_length=300, verbose_name=_("file"))
+    state = models.CharField(
+        max_length=8, choices=State.choices, default=State.QUEUED, verbose_name=_("state")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    items_done = models.PositiveIntegerField(default=0, verbose_name=_("items done"))
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         ordering = ["-created_at"]

@@ -47,8 +47,10 @@ def validate_timezone(value):
 class SiteOptions(models.Model):
     """The site's options, one row, edited in the admin under Settings."""
 
-    title = models.CharField(max_length=200, default="Inkwell")
-    tagline = models.CharField(max_length=300, blank=True, default="Just another Inkwell blog")
+    title = models.CharField(max_length=200, default="Inkwell", verbose_name=_("title"))
+    tagline = models.CharField(
+        max_length=300, blank=True, default="Just another Inkwell blog", verbose_name=_("tagline")
+    )
     site_language = models.CharField(
         _("site language"),
         max_length=15,
@@ -60,6 +62,7 @@ class SiteOptions(models.Model):
         max_length=50,
         default="classic",
         help_text=_("Folder under templates/themes/. Templates the theme lacks come from classic."),
+        verbose_name=_("theme"),
     )
     footer_credit = models.CharField(
         _("footer credit line"),
@@ -86,14 +89,19 @@ class SiteOptions(models.Model):
         help_text=_(
             "A city in the same time zone as you, e.g. Europe/Paris. Permalink dates follow it."
         ),
+        verbose_name=_("timezone"),
     )
     date_format = models.CharField(
         max_length=40,
         default="F j, Y",
         help_text=_("Django date format, as WordPress's: F j, Y → November 25, 2026."),
+        verbose_name=_("date format"),
     )
     time_format = models.CharField(
-        max_length=40, default="g:i a", help_text=_("g:i a → 1:05 p.m.; H:i → 13:05.")
+        max_length=40,
+        default="g:i a",
+        help_text=_("g:i a → 1:05 p.m.; H:i → 13:05."),
+        verbose_name=_("time format"),
     )
 
     # Reading, with WordPress's defaults (Settings → Reading).
@@ -119,6 +127,7 @@ class SiteOptions(models.Model):
             "The permalink structure of the WordPress site this one replaced, e.g. "
             "/%postname%/ or /archives/%post_id%: its URLs redirect to the new ones."
         ),
+        verbose_name=_("old permalink structure"),
     )
     page_for_posts = models.ForeignKey(
         "blog.Post",
@@ -149,6 +158,7 @@ class SiteOptions(models.Model):
             "archives, categories, tag_cloud, most_viewed."
         ),
         validators=[validate_widget_list],
+        verbose_name=_("sidebar widgets"),
     )
 
     # Discussion, with WordPress's defaults (Settings → Discussion).
