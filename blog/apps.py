@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class BlogConfig(AppConfig):
     name = "blog"
-    verbose_name = "Content"
+    verbose_name = _("Content")
 
     def ready(self):
         from django.db.models.signals import post_migrate

@@ -7,6 +7,9 @@ from django.contrib.auth import get_user_model
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.generic import ListView
 
 from . import search, themes
@@ -80,7 +83,7 @@ class SearchResults(PostListView):
         return ["search.html"]
 
     def get_context_data(self, **kwargs):
-        self.heading = f"Search Results for: {self.query}"
+        self.heading = _("Search Results for: %(query)s") % {"query": self.query}
         context = super().get_context_data(
             search_query=self.query, search_words=search.words_of(self.query), **kwargs
         )
@@ -91,7 +94,7 @@ class SearchResults(PostListView):
 class CategoryArchive(PostListView):
     def get_queryset(self):
         self.category = get_object_or_404(Category, slug=self.kwargs["slug"])
-        self.heading = f"Category: {self.category.name}"
+        self.heading = _("Category: %(name)s") % {"name": self.category.name}
         self.feed_url = reverse("blog:category-feed", args=[self.category.slug])
         return (
             super()
@@ -108,7 +111,7 @@ class CategoryArchive(PostListView):
 class TagArchive(PostListView):
     def get_queryset(self):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
-        self.heading = f"Tag: {self.tag.name}"
+        self.heading = _("Tag: %(name)s") % {"name": self.tag.name}
         self.feed_url = reverse("blog:tag-feed", args=[self.tag.slug])
         return super().get_queryset().filter(tags=self.tag)
 
@@ -119,7 +122,8 @@ class TagArchive(PostListView):
 class AuthorArchive(PostListView):
     def get_queryset(self):
         self.author = get_object_or_404(get_user_model(), username=self.kwargs["username"])
-        self.heading = f"Author: {self.author.get_full_name() or self.author.get_username()}"
+        name = self.author.get_full_name() or self.author.get_username()
+        self.heading = _("Author: %(name)s") % {"name": name}
         self.feed_url = reverse("blog:author-feed", args=[self.author.get_username()])
         return super().get_queryset().filter(author=self.author)
 
@@ -137,12 +141,13 @@ class DateArchive(PostListView):
             raise Http404 from error
         queryset = super().get_queryset().filter(published_at__year=year)
         if day:
-            self.heading = f"Daily Archives: {date:%B} {date.day}, {year}"
+            day_format = pgettext("daily archive date format", "F j, Y")
+            self.heading = _("Daily Archives: %(date)s") % {"date": format_date(date, day_format)}
             return queryset.filter(published_at__date=date)
         if month:
-            self.heading = f"Monthly Archives: {date:%B %Y}"
+            self.heading = _("Monthly Archives: %(month)s") % {"month": format_date(date, "F Y")}
             return queryset.filter(published_at__month=month)
-        self.heading = f"Yearly Archives: {year}"
+        self.heading = _("Yearly Archives: %(year)s") % {"year": year}
         return queryset
 
     def template_hierarchy(self):

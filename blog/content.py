@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from django.utils.html import escape
+from django.utils.translation import gettext
 
 CAPTION_RE = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
 ATTR_RE = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
@@ -215,7 +216,7 @@ def render_teaser(html):
     match = MORE_RE.search(first_page)
     if not match:
         return responsive_images(render_post_body(first_page)), None
-    link_text = (match.group(1) or "").strip() or "Continue reading \u2192"
+    link_text = (match.group(1) or "").strip() or gettext("Continue reading →")
     return responsive_images(render_post_body(first_page[: match.start()])), link_text
 
 

@@ -12,5 +12,5 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     # No context processors, no database: the error may be the database itself.
-    template = loader.select_template(themes.template_names(["500.html"], theme="classic"))
+    template = loader.get_template(f"themes/{themes.FALLBACK_THEME}/500.html")
     return HttpResponseServerError(template.render({}))

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page
 
 from . import origin
@@ -83,7 +84,10 @@ class ArchiveFeed(LatestPostsFeed):
     """A feed of one archive: the object comes from the URL, `posts()` picks its posts."""
 
     def title(self, obj):
-        return f"{SiteOptions.get().title} \u00bb {self.label(obj)} Feed"
+        return _("%(site)s » %(label)s Feed") % {
+            "site": SiteOptions.get().title,
+            "label": self.label(obj),
+        }
 
     def link(self, obj):
         return origin.absolute(self.archive_url(obj))
@@ -94,7 +98,7 @@ class CategoryFeed(ArchiveFeed):
         return get_object_or_404(Category, slug=slug)
 
     def label(self, category):
-        return f"{category.name} Category"
+        return _("%(name)s Category") % {"name": category.name}
 
     def archive_url(self, category):
         return category.get_absolute_url()
@@ -113,7 +117,7 @@ class TagFeed(ArchiveFeed):
         return get_object_or_404(Tag, slug=slug)
 
     def label(self, tag):
-        return f"{tag.name} Tag"
+        return _("%(name)s Tag") % {"name": tag.name}
 
     def archive_url(self, tag):
         return tag.get_absolute_url()
@@ -127,7 +131,7 @@ class AuthorFeed(ArchiveFeed):
         return get_object_or_404(get_user_model(), username=username)
 
     def label(self, author):
-        return f"Posts by {author.get_full_name() or author.get_username()}"
+        return _("Posts by %(name)s") % {"name": author.get_full_name() or author.get_username()}
 
     def archive_url(self, author):
         return reverse("blog:author", args=[author.get_username()])

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import nh3
 from django import forms
 from django.utils.text import slugify
+from django.utils.translation import gettext, gettext_lazy
 from django_prose_editor.widgets import AdminProseEditorWidget
 
 from .content import mark_library_images
@@ -131,8 +132,8 @@ def sanitize_post_html(html):
 class EntryForm(forms.ModelForm):
     new_tags = forms.CharField(
         required=False,
-        label="Add new tags",
-        help_text="Separate tags with commas; new ones are created.",
+        label=gettext_lazy("Add new tags"),
+        help_text=gettext_lazy("Separate tags with commas; new ones are created."),
     )
 
     class Meta:
@@ -166,7 +167,7 @@ class EntryForm(forms.ModelForm):
             body = self.initial.get("body") or ""
             if VISUAL_UNSAFE_RE.search(body):
                 self.fields["body"].widget = forms.Textarea(attrs={"rows": 24, "cols": 100})
-                self.fields["body"].help_text = (
+                self.fields["body"].help_text = gettext(
                     "Edited as HTML: this entry holds markup the visual editor would drop "
                     "(WordPress shortcodes, blocks, <!--more--> or <!--nextpage--> tags)."
                 )
@@ -206,7 +207,7 @@ class EntryForm(forms.ModelForm):
         unchanged = self.instance.pk and status == self.instance.status
         if publishing and not unchanged and not self._may_publish():
             raise forms.ValidationError(
-                "You may save drafts and submit them for review; an editor publishes them."
+                gettext("You may save drafts and submit them for review; an editor publishes them.")
             )
         return status
 

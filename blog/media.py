@@ -19,6 +19,7 @@ from math import inf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext
 from PIL import Image, ImageOps
 
 from . import animations
@@ -77,12 +78,12 @@ def check_upload(upload):
     limit = settings.INKWELL_MAX_UPLOAD_BYTES
     if upload.size > limit:
         raise ValidationError(
-            f"The file is {upload.size / 1_048_576:.1f} MB; the limit is "
-            f"{limit / 1_048_576:.0f} MB."
+            gettext("The file is %(size).1f MB; the limit is %(limit).0f MB.")
+            % {"size": upload.size / 1_048_576, "limit": limit / 1_048_576}
         )
     extension = _extension(upload.name)
     if extension in (".svg", ".svgz"):
-        raise ValidationError("SVG files are not accepted: they can contain scripts.")
+        raise ValidationError(gettext("SVG files are not accepted: they can contain scripts."))
     if extension in (".jpg", ".jpeg", ".png", ".gif", ".webp"):
         return "image"
     if extension in FILE_TYPES:
@@ -91,11 +92,14 @@ def check_upload(upload):
         upload.seek(0)
         if not FILE_TYPES[extension][1](head):
             raise ValidationError(
-                f"This is not a real {extension[1:].upper()} file: its content is something else."
+                gettext("This is not a real %(kind)s file: its content is something else.")
+                % {"kind": extension[1:].upper()}
             )
         return "file"
     allowed = "JPEG, PNG, GIF, WebP, PDF, MP3, M4A, OGG, WAV"
-    raise ValidationError(f"Files of this type are not accepted. Allowed: {allowed}.")
+    raise ValidationError(
+        gettext("Files of this type are not accepted. Allowed: %(allowed)s.") % {"allowed": allowed}
+    )
 
 
 def _bytes_per_pixel(mode):
@@ -137,13 +141,15 @@ def open_image(upload):
     except ValidationError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValidationError("The image has too many pixels to be processed safely.") from error
+        raise ValidationError(
+            gettext("The image has too many pixels to be processed safely.")
+        ) from error
     except Exception as error:  # Pillow raises many kinds for broken files
         raise ValidationError(
-            "The file is not a valid image (it may be damaged or not an image at all)."
+            gettext("The file is not a valid image (it may be damaged or not an image at all).")
         ) from error
     if image.format not in IMAGE_FORMATS:
-        raise ValidationError("Only JPEG, PNG, GIF and WebP images are accepted.")
+        raise ValidationError(gettext("Only JPEG, PNG, GIF and WebP images are accepted."))
     return image
 
 

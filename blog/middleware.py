@@ -2,8 +2,9 @@
 reads them."""
 
 from django.http import HttpResponseBadRequest
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from .languages import site_language
 from .models import SiteOptions
 
 
@@ -22,13 +23,21 @@ class RefuseNulMiddleware:
 
 
 class SiteOptionsMiddleware:
-    """The site's options are read once a request, and dates are shown and permalinks built in
-    the time zone chosen under Settings (background tasks use
-    `timezone.override(SiteOptions.get().tzinfo)`)."""
+    """The site's options are read once a request; dates are shown and permalinks built in
+    the time zone chosen under Settings, and pages speak the Site Language (background tasks
+    use `timezone.override(SiteOptions.get().tzinfo)` and
+    `translation.override(site_language())`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        with SiteOptions.remembered_for_the_request(), timezone.override(SiteOptions.get().tzinfo):
-            return self.get_response(request)
+        with (
+            SiteOptions.remembered_for_the_request(),
+            timezone.override(SiteOptions.get().tzinfo),
+            translation.override(site_language()),
+        ):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response

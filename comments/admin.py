@@ -11,6 +11,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from blog import discussion
 from blog.admin.selection import SelectionByKey
@@ -21,12 +23,18 @@ from . import notifications
 from .models import Comment, Kind, OutgoingPing, State
 
 DATE_PARTS = ("year", "month", "day")  # the date drill-down of the comment list
+MODERATE_TITLES = {
+    "approve": _("Approve comment"),
+    "unapprove": _("Unapprove comment"),
+    "spam": _("Spam comment"),
+    "trash": _("Trash comment"),
+}
 
 
 class PostFilter(admin.SimpleListFilter):
     """?object_pk=ID: the comments of one post (the posts list links here)."""
 
-    title = "post"
+    title = _("post")
     parameter_name = "object_pk"
 
     def __init__(self, request, *args, **kwargs):
@@ -52,14 +60,15 @@ class PostFilter(admin.SimpleListFilter):
             yield {
                 "selected": True,
                 "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-                "display": f"Only: {post.display_title if post else self.value()} (show all)",
+                "display": _("Only: %(post)s (show all)")
+                % {"post": post.display_title if post else self.value()},
             }
         else:
-            yield {"selected": True, "query_string": "?", "display": "All posts"}
+            yield {"selected": True, "query_string": "?", "display": _("All posts")}
 
 
 class ReplyForm(forms.Form):
-    comment = forms.CharField(label="Reply", widget=forms.Textarea(attrs={"rows": 6}))
+    comment = forms.CharField(label=_("Reply"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class CommentStatusFilter(admin.SimpleListFilter):
@@ -99,10 +108,10 @@ class CommentStatusFilter(admin.SimpleListFilter):
 
 
 PAST_TENSE = {
-    State.APPROVED: "approved",
-    State.PENDING: "unapproved",
-    State.SPAM: "marked as spam",
-    State.TRASH: "moved to the Trash",
+    State.APPROVED: _("approved"),
+    State.PENDING: _("unapproved"),
+    State.SPAM: _("marked as spam"),
+    State.TRASH: _("moved to the Trash"),
 }
 
 
@@ -176,7 +185,7 @@ class CommentAdmin(SelectionByKey, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # comments come from readers; editors answer them with "Reply"
 
-    @admin.display(description="Author", ordering="user_name")
+    @admin.display(description=_("Author"), ordering="user_name")
     def author(self, comment):
         return format_html(
             "<strong>{}</strong><br><small>{}</small><br><small>{}</small>",
@@ -185,7 +194,7 @@ class CommentAdmin(SelectionByKey, admin.ModelAdmin):
             comment.ip_address or "",
         )
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def comment_with_actions(self, comment):
         """The text, with WordPress's row actions (shown on hover or keyboard focus)."""
         text = comment.comment if len(comment.comment) <= 300 else comment.comment[:300] + "\u2026"
@@ -235,7 +244,7 @@ class CommentAdmin(SelectionByKey, admin.ModelAdmin):
             format_html_join(" | ", "{}", ((item,) for item in items)),
         )
 
-    @admin.display(description="In response to")
+    @admin.display(description=_("In response to"))
     def in_response_to(self, comment):
         post = comment.content_object
         if post is None:
@@ -286,22 +295,24 @@ class CommentAdmin(SelectionByKey, admin.ModelAdmin):
                 if state == State.APPROVED:
                     notifications.after_approval(comment)
                 changed += 1
-        noun = "comment" if changed == 1 else "comments"
-        self.message_user(request, f"{changed} {noun} {PAST_TENSE[state]}.", messages.SUCCESS)
+        message = ngettext(
+            "%(count)d comment %(done)s.", "%(count)d comments %(done)s.", changed
+        ) % {"count": changed, "done": PAST_TENSE[state]}
+        self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Approve", permissions=["change"])
+    @admin.action(description=_("Approve"), permissions=["change"])
     def approve(self, request, queryset):
         self._set_state(request, queryset, State.APPROVED)
 
-    @admin.action(description="Unapprove", permissions=["change"])
+    @admin.action(description=_("Unapprove"), permissions=["change"])
     def unapprove(self, request, queryset):
         self._set_state(request, queryset, State.PENDING)
 
-    @admin.action(description="Mark as spam", permissions=["change"])
+    @admin.action(description=_("Mark as spam"), permissions=["change"])
     def mark_spam(self, request, queryset):
         self._set_state(request, queryset, State.SPAM)
 
-    @admin.action(description="Move to Trash", permissions=["change"])
+    @admin.action(description=_("Move to Trash"), permissions=["change"])
     def move_to_trash(self, request, queryset):
         self._set_state(request, queryset, State.TRASH)
 
@@ -357,10 +368,14 @@ class CommentAdmin(SelectionByKey, admin.ModelAdmin):
                 )
                 reply.save()
                 notifications.after_commit(reply)
-            self.message_user(request, "Reply posted.", messages.SUCCESS)
+            self.message_user(request, _("Reply posted."), messages.SUCCESS)
             return redirect("admin:comments_comment_changelist")
         return self._page(
-            request, "reply.html", f"Reply to {parent.name}", parent=parent, form=form
+            request,
+            "reply.html",
+            _("Reply to %(name)s") % {"name": parent.name},
+            parent=parent,
+            form=form,
         )
 
     def moderate_view(self, request, pk, action):
@@ -381,7 +396,7 @@ class CommentAdmin(SelectionByKey, admin.ModelAdmin):
                 back = reverse("admin:comments_comment_changelist") + "?comment_status=moderated"
             return redirect(back)
         return self._page(
-            request, "moderate.html", f"{action.title()} comment", comment=comment, action=action
+            request, "moderate.html", MODERATE_TITLES[action], comment=comment, action=action
         )
 
     def _page(self, request, template, title, **context):
@@ -410,7 +425,7 @@ class OutgoingPingInline(admin.TabularInline):
     can_delete = False
     fields = ["url", "server", "outcome", "succeeded", "pinged_at"]
     readonly_fields = fields
-    verbose_name_plural = "Pingbacks sent"
+    verbose_name_plural = _("Pingbacks sent")
 
     def has_add_permission(self, request, obj=None):
         return False

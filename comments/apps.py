@@ -1,10 +1,11 @@
 from django.apps import AppConfig
 from django.db.models.signals import pre_save
+from django.utils.translation import gettext_lazy as _
 
 
 class CommentsConfig(AppConfig):
     name = "comments"
-    verbose_name = "Discussion"
+    verbose_name = _("Discussion")
 
     def ready(self):
         from django_comments_xtd.models import publish_or_unpublish_on_pre_save

@@ -2,6 +2,7 @@
 
 from django.contrib.contenttypes.models import ContentType
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from blog import origin
 from blog.feeds import SiteFeed, atom
@@ -15,7 +16,7 @@ FEED_ITEMS = 10
 
 class SiteCommentsFeed(SiteFeed):
     def title(self):
-        return f"Comments for {SiteOptions.get().title}"
+        return _("Comments for %(title)s") % {"title": SiteOptions.get().title}
 
     def link(self):
         return origin.absolute("/")
@@ -35,7 +36,10 @@ class SiteCommentsFeed(SiteFeed):
         )
 
     def item_title(self, comment):
-        return f"Comment on {comment.content_object.display_title} by {comment.name}"
+        return _("Comment on %(title)s by %(name)s") % {
+            "title": comment.content_object.display_title,
+            "name": comment.name,
+        }
 
     def item_link(self, comment):
         return origin.absolute(f"{comment.content_object.get_absolute_url()}#{comment.anchor}")
@@ -58,7 +62,7 @@ class PostCommentsFeed(SiteCommentsFeed):
         return post
 
     def title(self, post):
-        return f"Comments on: {post.display_title}"
+        return _("Comments on: %(title)s") % {"title": post.display_title}
 
     def link(self, post):
         return origin.absolute(post.get_absolute_url())
@@ -75,7 +79,7 @@ class PostCommentsFeed(SiteCommentsFeed):
         return comments
 
     def item_title(self, comment):
-        return f"By: {comment.name}"
+        return _("By: %(name)s") % {"name": comment.name}
 
 
 SiteCommentsAtomFeed = atom(SiteCommentsFeed)

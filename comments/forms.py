@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.validators import URLValidator
+from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.forms import XtdCommentForm
 
 from blog.converters import parse_id
@@ -16,55 +17,55 @@ from blog.text import xml_text
 
 from .models import Comment
 
-REQUIRED = "Error: Please fill the required fields."
+REQUIRED = _("Error: Please fill the required fields.")
 WEB_ADDRESS = URLValidator(schemes=["http", "https"])
-NO_PARENT = "Error: The comment you are replying to does not exist on this post."
+NO_PARENT = _("Error: The comment you are replying to does not exist on this post.")
 TOKEN_SALT = "inkwell.comment-form-token"
 TOKEN_MAX_AGE = 2 * 3600
 
 
 class CommentForm(XtdCommentForm):
     name = forms.CharField(
-        label="Name",
+        label=_("Name"),
         max_length=245,
-        error_messages={"required": REQUIRED, "max_length": "Error: Your name is too long."},
+        error_messages={"required": REQUIRED, "max_length": _("Error: Your name is too long.")},
     )
     email = forms.EmailField(
-        label="Email",
+        label=_("Email"),
         max_length=100,
         error_messages={
             "required": REQUIRED,
-            "invalid": "Error: Please enter a valid email address.",
-            "max_length": "Error: Your email address is too long.",
+            "invalid": _("Error: Please enter a valid email address."),
+            "max_length": _("Error: Your email address is too long."),
         },
     )
     url = forms.URLField(
-        label="Website",
+        label=_("Website"),
         max_length=200,
         required=False,
         assume_scheme="https",
         validators=[WEB_ADDRESS],
         error_messages={
-            "invalid": "Error: Please enter a valid website address (http:// or https://).",
-            "max_length": "Error: Your URL is too long.",
+            "invalid": _("Error: Please enter a valid website address (http:// or https://)."),
+            "max_length": _("Error: Your URL is too long."),
         },
     )
     comment = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         max_length=65525,
         widget=forms.Textarea,
         error_messages={
-            "required": "Error: Please type your comment text.",
-            "max_length": "Error: Your comment is too long.",
+            "required": _("Error: Please type your comment text."),
+            "max_length": _("Error: Your comment is too long."),
         },
     )
     token = forms.CharField(
         widget=forms.HiddenInput,
-        error_messages={"required": "Error: The form is incomplete. Please reload the page."},
+        error_messages={"required": _("Error: The form is incomplete. Please reload the page.")},
     )
     remember = forms.BooleanField(
         required=False,
-        label="Save my name, email, and website in this browser for the next time I comment.",
+        label=_("Save my name, email, and website in this browser for the next time I comment."),
     )
 
     def __init__(self, *args, **kwargs):
@@ -86,7 +87,7 @@ class CommentForm(XtdCommentForm):
         self.fields["email"].help_text = ""
         self.fields["email"].widget.input_type = "email"
         self.fields["url"].widget.input_type = "url"
-        self.fields["followup"].label = "Notify me of follow-up comments by email."
+        self.fields["followup"].label = _("Notify me of follow-up comments by email.")
 
         if not SiteOptions.get().require_name_email:
             self.fields["name"].required = self.fields["email"].required = False
@@ -117,17 +118,17 @@ class CommentForm(XtdCommentForm):
             age = time.time() - int(issued)
         except (signing.BadSignature, ValueError) as error:
             raise forms.ValidationError(
-                "Error: The form could not be verified. Please reload the page."
+                _("Error: The form could not be verified. Please reload the page.")
             ) from error
         if post_pk != str(self.target_object.pk):
-            raise forms.ValidationError("Error: The form belongs to another post.")
+            raise forms.ValidationError(_("Error: The form belongs to another post."))
         if age > TOKEN_MAX_AGE:
             raise forms.ValidationError(
-                "Error: This form has expired. Please reload the page and post again."
+                _("Error: This form has expired. Please reload the page and post again.")
             )
         if age < settings.INKWELL_COMMENT_MIN_SECONDS:
             raise forms.ValidationError(
-                "Error: That was too quick. Please wait a few seconds and post again."
+                _("Error: That was too quick. Please wait a few seconds and post again.")
             )
         return nonce
 

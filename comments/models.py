@@ -1,21 +1,22 @@
 """The comment model: django-comments-xtd's threaded comment, plus WordPress's comment kinds."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django_comments_xtd.models import XtdComment, XtdCommentManager
 
 
 class Kind(models.TextChoices):
-    COMMENT = "comment", "Comment"
-    PINGBACK = "pingback", "Pingback"
-    TRACKBACK = "trackback", "Trackback"
-    WEBMENTION = "webmention", "Webmention"
+    COMMENT = "comment", _("Comment")
+    PINGBACK = "pingback", _("Pingback")
+    TRACKBACK = "trackback", _("Trackback")
+    WEBMENTION = "webmention", _("Webmention")
 
 
 class State(models.TextChoices):
-    APPROVED = "approved", "Approved"
-    PENDING = "pending", "Pending"
-    SPAM = "spam", "Spam"
-    TRASH = "trash", "Trash"
+    APPROVED = "approved", _("Approved")
+    PENDING = "pending", _("Pending")
+    SPAM = "spam", _("Spam")
+    TRASH = "trash", _("Trash")
 
 
 # The one definition of an approved comment: readers see these, feeds list these. In
@@ -42,24 +43,30 @@ class Comment(XtdComment):
         related_name="inkwell_comment",
     )
     kind = models.CharField(
-        max_length=10, choices=Kind.choices, default=Kind.COMMENT, db_index=True
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.COMMENT,
+        db_index=True,
+        verbose_name=_("kind"),
     )
-    user_agent = models.CharField(max_length=255, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True, verbose_name=_("user agent"))
     wp_id = models.PositiveBigIntegerField(
-        "WordPress ID", null=True, blank=True, unique=True, editable=False
+        _("WordPress ID"), null=True, blank=True, unique=True, editable=False
     )
     state = models.CharField(
         max_length=8,
         choices=State.choices,
         default=State.APPROVED,
         db_index=True,
-        help_text="Only approved comments are shown to readers.",
+        help_text=_("Only approved comments are shown to readers."),
+        verbose_name=_("state"),
     )
 
     objects = CommentManager()
 
     class Meta:
-        verbose_name = "comment"
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
         ordering = ["thread_id", "order"]
 
     def save(self, *args, **kwargs):
@@ -84,11 +91,11 @@ class OutgoingPing(models.Model):
     """A link in a post that Inkwell tried to ping, so no URL is pinged twice."""
 
     post = models.ForeignKey("blog.Post", on_delete=models.CASCADE, related_name="outgoing_pings")
-    url = models.URLField(max_length=500)
-    server = models.URLField("pingback server", max_length=500, blank=True)
-    outcome = models.CharField(max_length=300)
-    succeeded = models.BooleanField(default=False)
-    pinged_at = models.DateTimeField(auto_now_add=True)
+    url = models.URLField(max_length=500, verbose_name=_("url"))
+    server = models.URLField(_("pingback server"), max_length=500, blank=True)
+    outcome = models.CharField(max_length=300, verbose_name=_("outcome"))
+    succeeded = models.BooleanField(default=False, verbose_name=_("succeeded"))
+    pinged_at = models.DateTimeField(auto_now_add=True, verbose_name=_("pinged at"))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["post", "url"], name="one_ping_per_link")]

@@ -10,6 +10,7 @@ import re
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from blog.models import SiteOptions
 
@@ -30,13 +31,13 @@ class Rejected(Exception):
 
 def check_open(post, kind=Kind.COMMENT):
     if not post.is_published:
-        raise Rejected("Sorry, this item is not available.", status=404)
+        raise Rejected(_("Sorry, this item is not available."), status=404)
     if kind == Kind.COMMENT and not post.comments_open:
-        raise Rejected("Sorry, comments are closed for this item.", status=403)
+        raise Rejected(_("Sorry, comments are closed for this item."), status=403)
     if kind == Kind.TRACKBACK and not post.pings_open:
-        raise Rejected("Sorry, trackbacks are closed for this item.", status=403)
+        raise Rejected(_("Sorry, trackbacks are closed for this item."), status=403)
     if kind == Kind.PINGBACK and not post.pings_open:
-        raise Rejected("Sorry, pingbacks are closed for this item.", status=403)
+        raise Rejected(_("Sorry, pingbacks are closed for this item."), status=403)
 
 
 def check_parent(post, parent_id):
@@ -45,9 +46,11 @@ def check_parent(post, parent_id):
         return None
     parent = Comment.objects.for_model(post).approved().filter(pk=parent_id).first()
     if parent is None:
-        raise Rejected("Error: The comment you are replying to does not exist on this post.")
+        raise Rejected(_("Error: The comment you are replying to does not exist on this post."))
     if parent.level + 1 >= SiteOptions.get().comment_depth:
-        raise Rejected("Error: Replies to this comment are not allowed (the thread is too deep).")
+        raise Rejected(
+            _("Error: Replies to this comment are not allowed (the thread is too deep).")
+        )
     return parent
 
 
@@ -71,7 +74,7 @@ def check_duplicate(comment):
     )
     if duplicate.exists():
         raise Rejected(
-            "Duplicate comment detected; it looks as though you\u2019ve already said that!",
+            _("Duplicate comment detected; it looks as though you’ve already said that!"),
             status=409,
         )
 
@@ -84,7 +87,7 @@ def check_flood(comment):
     if comment.user_email:
         same_sender |= Q(user_email=comment.user_email)
     if same_sender and Comment.objects.filter(same_sender, submit_date__gte=since).exists():
-        raise Rejected("You are posting comments too quickly. Slow down.", status=429)
+        raise Rejected(_("You are posting comments too quickly. Slow down."), status=429)
 
 
 def _keys(text):

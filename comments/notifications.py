@@ -9,10 +9,12 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from blog import origin
+from blog.languages import site_language
 from blog.models import SiteOptions
 
 from .models import Comment, State
@@ -35,7 +37,7 @@ def comment_saved(comment_id):
     comment = Comment.objects.filter(pk=comment_id).first()
     if comment is None:
         return
-    with timezone.override(SiteOptions.get().tzinfo):
+    with timezone.override(SiteOptions.get().tzinfo), translation.override(site_language()):
         if comment.state == State.PENDING:
             notify_moderators(comment)
         elif comment.state == State.APPROVED:
@@ -47,7 +49,7 @@ def comment_saved(comment_id):
 def comment_approved(comment_id):
     comment = Comment.objects.approved().filter(pk=comment_id).first()
     if comment is not None:
-        with timezone.override(SiteOptions.get().tzinfo):
+        with timezone.override(SiteOptions.get().tzinfo), translation.override(site_language()):
             notify_post_author(comment)
             notify_followers(comment)
 
@@ -67,7 +69,7 @@ def notify_post_author(comment):
     if comment.user_email == author.email:
         return
     _send(
-        f'[{options.title}] Comment: "{post.display_title}"',
+        _('[%(site)s] Comment: "%(title)s"') % {"site": options.title, "title": post.display_title},
         "new_comment.txt",
         {
             "comment": comment,
@@ -95,7 +97,8 @@ def notify_moderators(comment):
         for action in ("approve", "spam", "trash")
     }
     _send(
-        f'[{options.title}] Please moderate: "{post.display_title}"',
+        _('[%(site)s] Please moderate: "%(title)s"')
+        % {"site": options.title, "title": post.display_title},
         "moderate.txt",
         {
             "comment": comment,
@@ -125,7 +128,8 @@ def notify_followers(comment):
         token = signing.dumps([post.pk, email], salt=UNSUBSCRIBE_SALT)
         unsubscribe = origin.absolute(reverse("comment-unsubscribe", args=[token]))
         _send(
-            f'[{options.title}] New comment on "{post.display_title}"',
+            _('[%(site)s] New comment on "%(title)s"')
+            % {"site": options.title, "title": post.display_title},
             "followup.txt",
             {"comment": comment, "post": post, "link": link, "unsubscribe": unsubscribe},
             {email},

@@ -5,6 +5,7 @@ from django.core import signing
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -65,7 +66,7 @@ def post_comment(request):
     try:
         moderation.check_open(post)
         if not post.password_unlocked(request):
-            raise moderation.Rejected("Sorry, comments are closed for this item.", status=403)
+            raise moderation.Rejected(_("Sorry, comments are closed for this item."), status=403)
         if not form.is_valid():
             return _failure(request, post, form.error_messages_in_order(), form)
         moderation.check_parent(post, form.cleaned_data["reply_to"])
@@ -73,7 +74,7 @@ def post_comment(request):
         moderation.moderate(comment, post, request.user)
         if not form.claim_token():
             raise moderation.Rejected(
-                "Error: This form was already submitted. Please reload the page to post again."
+                _("Error: This form was already submitted. Please reload the page to post again.")
             )
     except moderation.Rejected as rejected:
         return _failure(request, post, [rejected.message], form, status=rejected.status)

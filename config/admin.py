@@ -5,6 +5,7 @@ on the post form) wired here, so no app reaches into another's."""
 
 from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 # WordPress's menu: (section, [(app_label, object_name, label)]), in its order.
 MENU = [
@@ -26,8 +27,8 @@ TOOL_PERMISSIONS = {"wordpress-export": "blog.add_importjob"}
 
 class InkwellAdminSite(admin.AdminSite):
     site_header = "Inkwell"
-    site_title = "Inkwell admin"
-    index_title = "Dashboard"
+    site_title = _("Inkwell admin")
+    index_title = _("Dashboard")
 
     def get_app_list(self, request, app_label=None):
         apps = super().get_app_list(request, app_label)
@@ -44,7 +45,7 @@ class InkwellAdminSite(admin.AdminSite):
                     placed.add((app, name))
                     models.append({**found[(app, name)], "name": label})
             if section == "Comments" and models and (pending := self.pending_comments(request)):
-                models[0]["name"] = f"Comments ({pending})"
+                models[0]["name"] = _("Comments (%(count)d)") % {"count": pending}
             if models:
                 menu.append(self._section(section, models))
         others = [m for key, m in found.items() if key not in placed]

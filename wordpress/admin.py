@@ -12,6 +12,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from blog import origin
 from blog.admin.selection import SelectionByKey
@@ -35,14 +37,14 @@ class ImportForm(forms.ModelForm):
     class Meta:
         model = ImportJob
         fields = ["file"]
-        help_texts = {"file": "The .xml file made by WordPress's Tools → Export (WXR 1.0–1.2)."}
+        help_texts = {"file": _("The .xml file made by WordPress's Tools → Export (WXR 1.0–1.2).")}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         head = upload.read(2048)
         upload.seek(0)
         if b"<rss" not in head and b"<?xml" not in head:
-            raise forms.ValidationError("This does not look like a WordPress export (.xml).")
+            raise forms.ValidationError(_("This does not look like a WordPress export (.xml)."))
         return upload
 
 
@@ -105,11 +107,11 @@ class ImportJobAdmin(SelectionByKey, admin.ModelAdmin):
             jobs.discard_files(job)
         super().delete_queryset(request, queryset)
 
-    @admin.display(description="Items read")
+    @admin.display(description=_("Items read"))
     def progress(self, job):
         return jobs.read_progress(job)
 
-    @admin.display(description="Summary")
+    @admin.display(description=_("Summary"))
     def summary_table(self, job):
         counts = job.summary.get("counts") if job.summary else None
         if not counts:
@@ -129,8 +131,10 @@ class ImportJobAdmin(SelectionByKey, admin.ModelAdmin):
         )
         notes = format_html_join("", "<li>{}</li>", ((line,) for line in job.summary["skipped"]))
         return format_html(
-            "<table><tr><th></th><th>created</th><th>updated</th><th>skipped</th></tr>{}"
-            "</table><ul>{}</ul>",
+            "<table><tr><th></th><th>{}</th><th>{}</th><th>{}</th></tr>{}</table><ul>{}</ul>",
+            gettext("created"),
+            gettext("updated"),
+            gettext("skipped"),
             rows,
             notes,
         )

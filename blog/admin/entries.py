@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -147,28 +149,28 @@ class EntryAdmin(SelectionByKey, PublishBoxMixin, VersionAdmin):
 
     # --- list ----------------------------------------------------------------------------
 
-    @admin.display(description="Title", ordering="title")
+    @admin.display(description=_("Title"), ordering="title")
     def title_and_state(self, entry):
         notes = []
         if entry.status not in (Status.PUBLISH,):
             notes.append(entry.get_status_display())
         if entry.password:
-            notes.append("Password protected")
+            notes.append(gettext("Password protected"))
         if entry.is_sticky:
-            notes.append("Sticky")
+            notes.append(gettext("Sticky"))
         suffix = format_html(" \u2014 <strong>{}</strong>", ", ".join(notes)) if notes else ""
         return format_html("{}{}", entry.display_title, suffix)
 
-    @admin.display(description="Comments", ordering="comment_count")
+    @admin.display(description=_("Comments"), ordering="comment_count")
     def comments(self, entry):
         url = reverse("admin:comments_comment_changelist") + f"?object_pk={entry.pk}"
         return format_html('<a href="{}">{}</a>', url, entry.comment_count)
 
-    @admin.display(description="Views", ordering="view_count__count")
+    @admin.display(description=_("Views"), ordering="view_count__count")
     def views(self, entry):
         return entry.view_count.count if hasattr(entry, "view_count") else 0
 
-    @admin.display(description="Views, last 30 days")
+    @admin.display(description=_("Views, last 30 days"))
     def views_chart(self, entry):
         if not entry.pk:
             return "\u2014"
@@ -186,35 +188,36 @@ class EntryAdmin(SelectionByKey, PublishBoxMixin, VersionAdmin):
             entry.status = status
             entry.save()
             changed += 1
-        self.message_user(request, f"{changed} item(s) {verb}.", messages.SUCCESS)
+        message = gettext("%(count)d item(s) %(verb)s.") % {"count": changed, "verb": verb}
+        self.message_user(request, message, messages.SUCCESS)
 
-    @admin.action(description="Publish", permissions=["publish"])
+    @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
         self._set_status(
             request,
             queryset.exclude(status=Status.PUBLISH),
             Status.PUBLISH,
-            "published (or scheduled, when dated in the future)",
+            _("published (or scheduled, when dated in the future)"),
         )
 
     def has_publish_permission(self, request):
         return request.user.has_perm("blog.publish_posts")
 
-    @admin.action(description="Move to draft", permissions=["change"])
+    @admin.action(description=_("Move to draft"), permissions=["change"])
     def move_to_draft(self, request, queryset):
-        self._set_status(request, queryset, Status.DRAFT, "moved to draft")
+        self._set_status(request, queryset, Status.DRAFT, _("moved to draft"))
 
-    @admin.action(description="Move to Trash", permissions=["change"])
+    @admin.action(description=_("Move to Trash"), permissions=["change"])
     def move_to_trash(self, request, queryset):
         from ..trash import schedule_emptying
 
-        self._set_status(request, queryset, Status.TRASH, "moved to the Trash")
+        self._set_status(request, queryset, Status.TRASH, _("moved to the Trash"))
         schedule_emptying()
 
-    @admin.action(description="Restore from Trash", permissions=["change"])
+    @admin.action(description=_("Restore from Trash"), permissions=["change"])
     def restore(self, request, queryset):
         self._set_status(
-            request, queryset.filter(status=Status.TRASH), Status.DRAFT, "restored as drafts"
+            request, queryset.filter(status=Status.TRASH), Status.DRAFT, _("restored as drafts")
         )
 
     # --- preview and revisions -----------------------------------------------------------
@@ -312,14 +315,18 @@ class EntryAdmin(SelectionByKey, PublishBoxMixin, VersionAdmin):
                 after = str(newer.field_dict.get(field, "")).splitlines()
                 if before != after:
                     table = difflib.HtmlDiff(wrapcolumn=70).make_table(
-                        before, after, f"Revision {older.pk}", f"Revision {newer.pk}", context=True
+                        before,
+                        after,
+                        gettext("Revision %(pk)s") % {"pk": older.pk},
+                        gettext("Revision %(pk)s") % {"pk": newer.pk},
+                        context=True,
                     )
                     tables.append((field, table))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "original": entry,
-            "title": f"Compare revisions of {entry.display_title}",
+            "title": gettext("Compare revisions of %(title)s") % {"title": entry.display_title},
             "versions": versions,
             "older": older,
             "newer": newer,
@@ -367,31 +374,31 @@ class PostAdmin(EntryAdmin):
     actions = [*EntryAdmin.actions, "stick", "unstick"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body", "excerpt"]}),
-        ("Publish", {"fields": ["status", "published_at", "author", "password", "is_sticky"]}),
-        ("Categories and tags", {"fields": ["categories", "tags", "new_tags"]}),
-        ("Featured image", {"fields": ["featured_image"]}),
-        ("Source", {"fields": ["source_name", "source_url"], "classes": ["collapse"]}),
-        ("Discussion", {"fields": ["comment_status", "ping_status"]}),
-        ("Stats", {"fields": ["views_chart"]}),
+        (_("Publish"), {"fields": ["status", "published_at", "author", "password", "is_sticky"]}),
+        (_("Categories and tags"), {"fields": ["categories", "tags", "new_tags"]}),
+        (_("Featured image"), {"fields": ["featured_image"]}),
+        (_("Source"), {"fields": ["source_name", "source_url"], "classes": ["collapse"]}),
+        (_("Discussion"), {"fields": ["comment_status", "ping_status"]}),
+        (_("Stats"), {"fields": ["views_chart"]}),
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("categories", "tags")
 
-    @admin.display(description="Categories")
+    @admin.display(description=_("Categories"))
     def category_list(self, post):
         return format_html_join(", ", "{}", ((c.name,) for c in post.categories.all())) or "\u2014"
 
-    @admin.display(description="Tags")
+    @admin.display(description=_("Tags"))
     def tag_list(self, post):
         return format_html_join(", ", "{}", ((t.name,) for t in post.tags.all())) or "\u2014"
 
-    @admin.action(description="Make sticky", permissions=["publish"])
+    @admin.action(description=_("Make sticky"), permissions=["publish"])
     def stick(self, request, queryset):
         changed = queryset.filter(pk__in=[p.pk for p in self._changeable(request, queryset)])
         self.message_user(request, f"{changed.update(is_sticky=True)} post(s) made sticky.")
 
-    @admin.action(description="Make not sticky", permissions=["publish"])
+    @admin.action(description=_("Make not sticky"), permissions=["publish"])
     def unstick(self, request, queryset):
         changed = queryset.filter(pk__in=[p.pk for p in self._changeable(request, queryset)])
         self.message_user(request, f"{changed.update(is_sticky=False)} post(s) unstuck.")
@@ -414,11 +421,11 @@ class PageAdmin(EntryAdmin):
     ordering = ["parent__id", "menu_order", "title"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "body"]}),
-        ("Publish", {"fields": ["status", "published_at", "author", "password"]}),
-        ("Page attributes", {"fields": ["parent", "menu_order"]}),
-        ("Featured image", {"fields": ["featured_image"]}),
-        ("Discussion", {"fields": ["comment_status", "ping_status"]}),
-        ("Stats", {"fields": ["views_chart"]}),
+        (_("Publish"), {"fields": ["status", "published_at", "author", "password"]}),
+        (_("Page attributes"), {"fields": ["parent", "menu_order"]}),
+        (_("Featured image"), {"fields": ["featured_image"]}),
+        (_("Discussion"), {"fields": ["comment_status", "ping_status"]}),
+        (_("Stats"), {"fields": ["views_chart"]}),
     ]
 
     def type_allowed(self, request):

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import JsonResponse
 from django.urls import path
 from django.utils.html import escape, format_html
+from django.utils.translation import gettext_lazy as _
 
 from .. import media
 from ..models import Media
@@ -17,8 +18,10 @@ from .selection import SelectionByKey
 class MediaForm(forms.ModelForm):
     upload = forms.FileField(
         required=False,
-        help_text="JPEG, PNG, GIF or WebP images; PDF or audio files. WordPress's image sizes "
-        "are made on upload.",
+        help_text=_(
+            "JPEG, PNG, GIF or WebP images; PDF or audio files. WordPress's image sizes "
+            "are made on upload."
+        ),
     )
 
     class Meta:
@@ -29,7 +32,7 @@ class MediaForm(forms.ModelForm):
         upload = self.cleaned_data.get("upload")
         if upload is None:
             if not self.instance.pk:
-                raise ValidationError("Choose a file to upload.")
+                raise ValidationError(_("Choose a file to upload."))
             return None
         kind = media.check_upload(upload)
         if kind == "image":
@@ -142,7 +145,7 @@ class MediaAdmin(SelectionByKey, admin.ModelAdmin):
         item.save()
         return JsonResponse(library_item(item), status=201)
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview(self, item):
         if not item.is_image:
             return item.mime_type
@@ -151,24 +154,24 @@ class MediaAdmin(SelectionByKey, admin.ModelAdmin):
             item.size_url("thumbnail"),
         )
 
-    @admin.display(description="Dimensions")
+    @admin.display(description=_("Dimensions"))
     def dimensions(self, item):
         return f"{item.width} × {item.height}" if item.width else "\u2014"
 
-    @admin.display(description="File")
+    @admin.display(description=_("File"))
     def file_link(self, item):
         return format_html(
             '<a href="{}">{}</a> ({} KB)', item.url, item.file.name, item.file_size // 1024
         )
 
-    @admin.display(description="Sizes made")
+    @admin.display(description=_("Sizes made"))
     def sizes_made(self, item):
         return (
             ", ".join(f"{name} {s['width']}×{s['height']}" for name, s in item.sizes.items())
             or "\u2014"
         )
 
-    @admin.display(description="HTML to insert in a post")
+    @admin.display(description=_("HTML to insert in a post"))
     def html_to_insert(self, item):
         return format_html("<code>{}</code>", media_html(item))
 

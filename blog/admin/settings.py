@@ -1,8 +1,12 @@
 """Settings → General, Reading and Discussion: the site's one row of options."""
 
+from django import forms
 from django.contrib import admin
 from django.shortcuts import redirect
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
+from .. import languages, themes
 from ..models import SiteOptions
 
 
@@ -10,13 +14,14 @@ from ..models import SiteOptions
 class SiteOptionsAdmin(admin.ModelAdmin):
     fieldsets = [
         (
-            "General",
+            _("General"),
             {
                 "fields": [
                     "title",
                     "tagline",
                     "admin_email",
                     "site_icon",
+                    "site_language",
                     "timezone",
                     "date_format",
                     "time_format",
@@ -26,7 +31,7 @@ class SiteOptionsAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Reading",
+            _("Reading"),
             {
                 "fields": [
                     "show_on_front",
@@ -40,7 +45,7 @@ class SiteOptionsAdmin(admin.ModelAdmin):
             },
         ),
         (
-            "Discussion",
+            _("Discussion"),
             {
                 "fields": [
                     "default_comment_status",
@@ -67,6 +72,21 @@ class SiteOptionsAdmin(admin.ModelAdmin):
         ),
         ("Writing from apps", {"fields": ["xmlrpc_account_passwords"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "theme":
+            choices = [(name, name.title()) for name in themes.installed_themes()]
+            return forms.ChoiceField(
+                choices=choices, label=_("Theme"), help_text=db_field.help_text
+            )
+        if db_field.name == "site_language":
+            return forms.ChoiceField(
+                choices=languages.choices(),
+                required=False,
+                label=capfirst(db_field.verbose_name),
+                help_text=db_field.help_text,
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
         SiteOptions.get()

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Category, Tag
 from .selection import SelectionByKey
@@ -18,7 +19,7 @@ class CategoryAdmin(SelectionByKey, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(post_count=Count("posts"))
 
-    @admin.display(description="Count", ordering="post_count")
+    @admin.display(description=_("Count"), ordering="post_count")
     def count(self, category):
         return category.post_count
 

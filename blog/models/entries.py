@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from ..content import VisibleContent
 from ..converters import parse_id
@@ -146,59 +148,84 @@ class Post(models.Model):
     """A post or a page: one table, as WordPress keeps them, told apart by `post_type`."""
 
     post_type = models.CharField(
-        max_length=4, choices=PostType.choices, default=PostType.POST, db_index=True
+        max_length=4,
+        choices=PostType.choices,
+        default=PostType.POST,
+        db_index=True,
+        verbose_name=_("post type"),
     )
-    title = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=255, blank=True, verbose_name=_("title"))
     slug = models.SlugField(
         max_length=200,
         allow_unicode=True,
         blank=True,
-        help_text="The last part of the permalink; made from the title when left empty, "
-        "and kept unique among posts of the same day.",
+        help_text=_(
+            "The last part of the permalink; made from the title when left empty, "
+            "and kept unique among posts of the same day."
+        ),
+        verbose_name=_("slug"),
     )
     body = models.TextField(
         blank=True,
-        help_text="&lt;!--more--&gt; ends the teaser shown in lists; &lt;!--nextpage--&gt; "
-        "splits the post into pages.",
+        help_text=_(
+            "&lt;!--more--&gt; ends the teaser shown in lists; &lt;!--nextpage--&gt; "
+            "splits the post into pages."
+        ),
+        verbose_name=_("body"),
     )
-    excerpt = models.TextField(blank=True, help_text="Shown in lists and feeds; optional.")
+    excerpt = models.TextField(
+        blank=True, help_text=_("Shown in lists and feeds; optional."), verbose_name=_("excerpt")
+    )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="posts"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="posts",
+        verbose_name=_("author"),
     )
     status = models.CharField(
-        max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        verbose_name=_("status"),
     )
     published_at = models.DateTimeField(
-        "publish date",
+        _("publish date"),
         default=timezone.now,
         db_index=True,
-        help_text="A published post dated in the future is scheduled: readers see it from then.",
+        help_text=_("A published post dated in the future is scheduled: readers see it from then."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
     comment_status = models.CharField(
-        "comments", max_length=6, choices=Discussion.choices, default=_default_comment_status
+        _("comments"), max_length=6, choices=Discussion.choices, default=_default_comment_status
     )
     ping_status = models.CharField(
-        "pingbacks and trackbacks",
+        _("pingbacks and trackbacks"),
         max_length=6,
         choices=Discussion.choices,
         default=_default_ping_status,
     )
     is_sticky = models.BooleanField(
-        "stick to the top of the blog",
+        _("stick to the top of the blog"),
         default=False,
-        help_text="Sticky posts come first on the home page.",
+        help_text=_("Sticky posts come first on the home page."),
     )
     source_url = models.URLField(
-        "source URL", max_length=500, blank=True, help_text="The original article, for a repost."
+        _("source URL"),
+        max_length=500,
+        blank=True,
+        help_text=_("The original article, for a repost."),
     )
-    source_name = models.CharField("source name", max_length=200, blank=True)
+    source_name = models.CharField(_("source name"), max_length=200, blank=True)
     password = models.CharField(
         max_length=255,
         blank=True,
-        help_text="Readers must enter it to see the content; the title stays listed.",
+        help_text=_("Readers must enter it to see the content; the title stays listed."),
+        verbose_name=_("password"),
     )
-    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    trashed_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("trashed at")
+    )
     parent = models.ForeignKey(
         "self",
         null=True,
@@ -206,23 +233,25 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="children",
         limit_choices_to={"post_type": "page"},
-        help_text="Pages only: the page this one sits under (/parent/child/).",
+        help_text=_("Pages only: the page this one sits under (/parent/child/)."),
+        verbose_name=_("parent"),
     )
-    menu_order = models.IntegerField("order", default=0, help_text="Pages only.")
+    menu_order = models.IntegerField(_("order"), default=0, help_text=_("Pages only."))
     wp_id = models.PositiveBigIntegerField(
-        "WordPress ID",
+        _("WordPress ID"),
         null=True,
         blank=True,
         unique=True,
         editable=False,
-        help_text="The ID this entry had on WordPress: /?p=ID keeps working.",
+        help_text=_("The ID this entry had on WordPress: /?p=ID keeps working."),
     )
     legacy_path = models.CharField(
         max_length=500,
         blank=True,
         db_index=True,
         editable=False,
-        help_text="Where this entry lived on the old site; that address redirects here.",
+        help_text=_("Where this entry lived on the old site; that address redirects here."),
+        verbose_name=_("legacy path"),
     )
     featured_image = models.ForeignKey(
         "blog.Media",
@@ -231,15 +260,20 @@ class Post(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         limit_choices_to={"mime_type__startswith": "image/"},
+        verbose_name=_("featured image"),
     )
-    categories = models.ManyToManyField(Category, blank=True, related_name="posts")
-    tags = models.ManyToManyField(Tag, blank=True, related_name="posts")
+    categories = models.ManyToManyField(
+        Category, blank=True, related_name="posts", verbose_name=_("categories")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="posts", verbose_name=_("tags"))
     # Kept current after commit by blog.search; only PostgreSQL fills and indexes it.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PostQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
         ordering = ["-published_at", "-id"]
         permissions = [
             ("publish_posts", "Can publish posts and pages"),
@@ -294,15 +328,15 @@ class Post(models.Model):
 
     @property
     def display_title(self):
-        return self.title or "(no title)"
+        return self.title or gettext("(no title)")
 
     @property
     def reader_title(self):
         """The title as WordPress shows it: "Private: " and "Protected: " prefixes."""
         if self.status == Status.PRIVATE:
-            return f"Private: {self.display_title}"
+            return gettext("Private: %(title)s") % {"title": self.display_title}
         if self.password:
-            return f"Protected: {self.display_title}"
+            return gettext("Protected: %(title)s") % {"title": self.display_title}
         return self.display_title
 
     def _unique_slug(self, slug):
@@ -428,6 +462,8 @@ class Page(Post):
 
     class Meta:
         proxy = True
+        verbose_name = _("page")
+        verbose_name_plural = _("pages")
 
     def save(self, *args, **kwargs):
         self.post_type = PostType.PAGE

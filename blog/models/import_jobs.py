@@ -5,6 +5,8 @@ import os
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 
 class PrivateStorage(FileSystemStorage):
@@ -32,26 +34,37 @@ class ImportJob(models.Model):
     The uploaded file is private and deleted when the import ends, whatever the outcome."""
 
     class State(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
 
-    file = models.FileField(upload_to="imports/", storage=private_storage, max_length=300)
-    state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
-    items_done = models.PositiveIntegerField(default=0)
-    summary = models.JSONField(default=dict, blank=True)
-    error = models.TextField(blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    file = models.FileField(
+        upload_to="imports/", storage=private_storage, max_length=300, verbose_name=_("file")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    state = models.CharField(
+        max_length=8, choices=State.choices, default=State.QUEUED, verbose_name=_("state")
+    )
+    items_done = models.PositiveIntegerField(default=0, verbose_name=_("items done"))
+    summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
+    error = models.TextField(blank=True, verbose_name=_("error"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    finished_at = models.DateTimeField(null=True, blank=True, verbose_name=_("finished at"))
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "WordPress import"
-        verbose_name_plural = "Import from WordPress"
+        verbose_name = _("WordPress import")
+        verbose_name_plural = _("Import from WordPress")
 
     def __str__(self):
-        return f"Import {self.pk} ({self.get_state_display()})"
+        return gettext("Import %(number)s (%(state)s)") % {
+            "number": self.pk,
+            "state": self.get_state_display(),
+        }

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 def media_upload_path(instance, filename):
@@ -13,12 +14,15 @@ def media_upload_path(instance, filename):
 class Media(models.Model):
     """An upload in the media library: an image with its generated sizes, or a file."""
 
-    file = models.FileField(upload_to=media_upload_path, max_length=300, blank=True)
+    file = models.FileField(
+        upload_to=media_upload_path, max_length=300, blank=True, verbose_name=_("file")
+    )
     remote_url = models.URLField(
         max_length=500,
         blank=True,
         editable=False,
-        help_text="An imported attachment kept where it was (not downloaded).",
+        help_text=_("An imported attachment kept where it was (not downloaded)."),
+        verbose_name=_("remote url"),
     )
     parent = models.ForeignKey(
         "blog.Post",
@@ -27,26 +31,30 @@ class Media(models.Model):
         on_delete=models.SET_NULL,
         related_name="attachments",
         editable=False,
+        verbose_name=_("parent"),
     )
     wp_id = models.PositiveBigIntegerField(
-        "WordPress ID", null=True, blank=True, unique=True, editable=False
+        _("WordPress ID"), null=True, blank=True, unique=True, editable=False
     )
-    title = models.CharField(max_length=255, blank=True)
+    title = models.CharField(max_length=255, blank=True, verbose_name=_("title"))
     alt_text = models.CharField(
-        "alternative text",
+        _("alternative text"),
         max_length=500,
         blank=True,
-        help_text="Describe the image for readers who cannot see it; leave empty if decorative.",
+        help_text=_("Describe the image for readers who cannot see it; leave empty if decorative."),
     )
-    caption = models.TextField(blank=True)
-    mime_type = models.CharField(max_length=100, editable=False)
-    width = models.PositiveIntegerField(null=True, editable=False)
-    height = models.PositiveIntegerField(null=True, editable=False)
-    file_size = models.PositiveBigIntegerField(default=0, editable=False)
+    caption = models.TextField(blank=True, verbose_name=_("caption"))
+    mime_type = models.CharField(max_length=100, editable=False, verbose_name=_("mime type"))
+    width = models.PositiveIntegerField(null=True, editable=False, verbose_name=_("width"))
+    height = models.PositiveIntegerField(null=True, editable=False, verbose_name=_("height"))
+    file_size = models.PositiveBigIntegerField(
+        default=0, editable=False, verbose_name=_("file size")
+    )
     sizes = models.JSONField(
         default=dict,
         editable=False,
-        help_text="Generated sizes: name → {file, width, height}.",
+        help_text=_("Generated sizes: name → {file, width, height}."),
+        verbose_name=_("sizes"),
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -54,11 +62,12 @@ class Media(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True, verbose_name=_("uploaded at"))
 
     class Meta:
-        verbose_name = verbose_name_plural = "media"
+        verbose_name = verbose_name_plural = _("media")
         ordering = ["-uploaded_at", "-id"]
 
     def __str__(self):

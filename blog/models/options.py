@@ -9,6 +9,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .choices import Discussion
 
@@ -29,7 +30,8 @@ def validate_widget_list(value):
     unknown = [name for name in value.split(",") if name.strip() not in WIDGETS]
     if unknown:
         raise ValidationError(
-            f"Unknown widgets: {', '.join(unknown)}. Known: {', '.join(WIDGETS)}."
+            _("Unknown widgets: %(unknown)s. Known: %(known)s.")
+            % {"unknown": ", ".join(unknown), "known": ", ".join(WIDGETS)}
         )
 
 
@@ -38,34 +40,44 @@ def validate_timezone(value):
         zoneinfo.ZoneInfo(value)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
         raise ValidationError(
-            f"Unknown time zone {value!r}; use a name like Europe/Paris."
+            _("Unknown time zone %(name)r; use a name like Europe/Paris.") % {"name": value}
         ) from error
 
 
 class SiteOptions(models.Model):
     """The site's options, one row, edited in the admin under Settings."""
 
-    title = models.CharField(max_length=200, default="Inkwell")
-    tagline = models.CharField(max_length=300, blank=True, default="Just another Inkwell blog")
+    title = models.CharField(max_length=200, default="Inkwell", verbose_name=_("title"))
+    tagline = models.CharField(
+        max_length=300, blank=True, default="Just another Inkwell blog", verbose_name=_("tagline")
+    )
+    site_language = models.CharField(
+        _("site language"),
+        max_length=15,
+        blank=True,
+        default="",
+        help_text=_("The language readers and editors see. Blank: the server's LANGUAGE_CODE."),
+    )
     theme = models.CharField(
         max_length=50,
         default="classic",
-        help_text="Folder under templates/themes/. Templates the theme lacks come from classic.",
+        help_text=_("Folder under templates/themes/. Templates the theme lacks come from classic."),
+        verbose_name=_("theme"),
     )
     footer_credit = models.CharField(
-        "footer credit line",
+        _("footer credit line"),
         max_length=300,
         blank=True,
         default="Classic theme, after Kubrick by Michael Heilemann.",
     )
     default_comment_status = models.CharField(
-        "allow people to submit comments on new posts",
+        _("allow people to submit comments on new posts"),
         max_length=6,
         choices=Discussion.choices,
         default=Discussion.OPEN,
     )
     default_ping_status = models.CharField(
-        "allow link notifications from other blogs (pingbacks and trackbacks) on new posts",
+        _("allow link notifications from other blogs (pingbacks and trackbacks) on new posts"),
         max_length=6,
         choices=Discussion.choices,
         default=Discussion.OPEN,
@@ -74,24 +86,30 @@ class SiteOptions(models.Model):
         max_length=64,
         default="UTC",
         validators=[validate_timezone],
-        help_text="A city in the same time zone as you, e.g. Europe/Paris. Permalink dates "
-        "follow it.",
+        help_text=_(
+            "A city in the same time zone as you, e.g. Europe/Paris. Permalink dates follow it."
+        ),
+        verbose_name=_("timezone"),
     )
     date_format = models.CharField(
         max_length=40,
         default="F j, Y",
-        help_text="Django date format, as WordPress's: F j, Y → November 25, 2026.",
+        help_text=_("Django date format, as WordPress's: F j, Y → November 25, 2026."),
+        verbose_name=_("date format"),
     )
     time_format = models.CharField(
-        max_length=40, default="g:i a", help_text="g:i a → 1:05 p.m.; H:i → 13:05."
+        max_length=40,
+        default="g:i a",
+        help_text=_("g:i a → 1:05 p.m.; H:i → 13:05."),
+        verbose_name=_("time format"),
     )
 
     # Reading, with WordPress's defaults (Settings → Reading).
     show_on_front = models.CharField(
-        "your homepage displays",
+        _("your homepage displays"),
         max_length=5,
         default="posts",
-        choices=[("posts", "Your latest posts"), ("page", "A static page")],
+        choices=[("posts", _("Your latest posts")), ("page", _("A static page"))],
     )
     page_on_front = models.ForeignKey(
         "blog.Post",
@@ -100,7 +118,7 @@ class SiteOptions(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         limit_choices_to={"post_type": "page"},
-        verbose_name="homepage",
+        verbose_name=_("homepage"),
     )
     admin_email = models.EmailField(
         "administration email address",
@@ -127,8 +145,11 @@ class SiteOptions(models.Model):
     old_permalink_structure = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The permalink structure of the WordPress site this one replaced, e.g. "
-        "/%postname%/ or /archives/%post_id%: its URLs redirect to the new ones.",
+        help_text=_(
+            "The permalink structure of the WordPress site this one replaced, e.g. "
+            "/%postname%/ or /archives/%post_id%: its URLs redirect to the new ones."
+        ),
+        verbose_name=_("old permalink structure"),
     )
     page_for_posts = models.ForeignKey(
         "blog.Post",
@@ -137,99 +158,108 @@ class SiteOptions(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         limit_choices_to={"post_type": "page"},
-        verbose_name="posts page",
-        help_text="With a static homepage: the page that lists the posts.",
+        verbose_name=_("posts page"),
+        help_text=_("With a static homepage: the page that lists the posts."),
     )
     posts_per_page = models.PositiveSmallIntegerField(
-        "blog pages show at most", default=10, validators=[MinValueValidator(1)]
+        _("blog pages show at most"), default=10, validators=[MinValueValidator(1)]
     )
     posts_per_rss = models.PositiveSmallIntegerField(
-        "syndication feeds show the most recent", default=10, validators=[MinValueValidator(1)]
+        _("syndication feeds show the most recent"), default=10, validators=[MinValueValidator(1)]
     )
     rss_use_excerpt = models.BooleanField(
-        "for each post in a feed, include only the excerpt",
+        _("for each post in a feed, include only the excerpt"),
         default=False,
-        help_text="Off: the full text.",
+        help_text=_("Off: the full text."),
     )
     sidebar_widgets = models.CharField(
         max_length=200,
         default="search,recent_posts,recent_comments,archives,categories",
-        help_text="Comma-separated, in order, from: search, recent_posts, recent_comments, "
-        "archives, categories, tag_cloud, most_viewed.",
+        help_text=_(
+            "Comma-separated, in order, from: search, recent_posts, recent_comments, "
+            "archives, categories, tag_cloud, most_viewed."
+        ),
         validators=[validate_widget_list],
+        verbose_name=_("sidebar widgets"),
     )
 
     # Discussion, with WordPress's defaults (Settings → Discussion).
     require_name_email = models.BooleanField(
-        "comment author must fill out name and email", default=True
+        _("comment author must fill out name and email"), default=True
     )
-    comment_moderation = models.BooleanField("comment must be manually approved", default=False)
+    comment_moderation = models.BooleanField(_("comment must be manually approved"), default=False)
     comment_previously_approved = models.BooleanField(
-        "comment author must have a previously approved comment",
+        _("comment author must have a previously approved comment"),
         default=True,
-        help_text="Pingbacks and trackbacks are always held while this is on, as in WordPress.",
+        help_text=_("Pingbacks and trackbacks are always held while this is on, as in WordPress."),
     )
     comment_max_links = models.PositiveSmallIntegerField(
-        "hold a comment in the queue if it contains this many links or more", default=2
+        _("hold a comment in the queue if it contains this many links or more"), default=2
     )
     moderation_keys = models.TextField(
-        "comment moderation",
+        _("comment moderation"),
         blank=True,
-        help_text="One word, name, e-mail, URL or IP per line. A comment whose author, e-mail, "
-        "URL, text, IP or browser contains one (case-insensitive) is held for moderation.",
+        help_text=_(
+            "One word, name, e-mail, URL or IP per line. A comment whose author, e-mail, "
+            "URL, text, IP or browser contains one (case-insensitive) is held for moderation."
+        ),
     )
     disallowed_keys = models.TextField(
-        "disallowed comment keys",
+        _("disallowed comment keys"),
         blank=True,
-        help_text="Same matching as above; a matching comment goes straight to the trash.",
+        help_text=_("Same matching as above; a matching comment goes straight to the trash."),
     )
     close_comments_for_old_posts = models.BooleanField(
-        "automatically close comments on old posts", default=False
+        _("automatically close comments on old posts"), default=False
     )
     close_comments_days_old = models.PositiveSmallIntegerField(
-        "close comments on posts older than (days)", default=14
+        _("close comments on posts older than (days)"), default=14
     )
-    thread_comments = models.BooleanField("enable threaded (nested) comments", default=True)
+    thread_comments = models.BooleanField(_("enable threaded (nested) comments"), default=True)
     thread_comments_depth = models.PositiveSmallIntegerField(
-        "threaded comments levels deep",
+        _("threaded comments levels deep"),
         default=5,
         choices=[(n, str(n)) for n in range(2, 11)],
-        help_text="Replies deeper than this are shown at the deepest level.",
+        help_text=_("Replies deeper than this are shown at the deepest level."),
     )
-    page_comments = models.BooleanField("break comments into pages", default=False)
-    comments_per_page = models.PositiveSmallIntegerField("top level comments per page", default=50)
+    page_comments = models.BooleanField(_("break comments into pages"), default=False)
+    comments_per_page = models.PositiveSmallIntegerField(
+        _("top level comments per page"), default=50
+    )
     default_comments_page = models.CharField(
-        "page displayed by default",
+        _("page displayed by default"),
         max_length=6,
         default="newest",
-        choices=[("newest", "last page"), ("oldest", "first page")],
+        choices=[("newest", _("last page")), ("oldest", _("first page"))],
     )
     comment_order = models.CharField(
-        "comments at the top of each page",
+        _("comments at the top of each page"),
         max_length=4,
         default="asc",
-        choices=[("asc", "older"), ("desc", "newer")],
+        choices=[("asc", _("older")), ("desc", _("newer"))],
     )
     comments_notify = models.BooleanField(
-        "e-mail the post author when anyone posts a comment", default=True
+        _("e-mail the post author when anyone posts a comment"), default=True
     )
     moderation_notify = models.BooleanField(
-        "e-mail the moderators when a comment is held for moderation", default=True
+        _("e-mail the moderators when a comment is held for moderation"), default=True
     )
     show_avatars = models.BooleanField(
-        "show Gravatar avatars",
+        _("show Gravatar avatars"),
         default=False,
-        help_text="Off: each commenter gets a local initial badge and no reader's browser "
-        "contacts gravatar.com. On: Gravatar images (identicon for unknown addresses).",
+        help_text=_(
+            "Off: each commenter gets a local initial badge and no reader's browser "
+            "contacts gravatar.com. On: Gravatar images (identicon for unknown addresses)."
+        ),
     )
 
     CACHE_KEY = "inkwell:site-options"
 
     class Meta:
-        verbose_name = verbose_name_plural = "Settings"
+        verbose_name = verbose_name_plural = _("Settings")
 
     def __str__(self):
-        return "Site settings"
+        return str(_("Site settings"))
 
     def save(self, *args, **kwargs):
         self.pk = 1

@@ -1,6 +1,7 @@
 """How often each entry was read: the live total and the daily breakdown."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from blog.models.entries import Post
 
@@ -14,7 +15,7 @@ class PostViews(models.Model):
     count = models.PositiveBigIntegerField(default=0)
 
     class Meta:
-        verbose_name = verbose_name_plural = "views"
+        verbose_name = verbose_name_plural = _("views")
 
     def __str__(self):
         return f"{self.count} views"

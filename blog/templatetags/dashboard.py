@@ -1,6 +1,7 @@
 """The admin dashboard: At a Glance, pending comments, drafts, activity, most viewed."""
 
 from django import template
+from django.utils.translation import gettext
 
 from .. import discussion
 from ..models import Post, Status
@@ -32,5 +33,5 @@ def dashboard(request):
             request.user, discussion.comments().order_by("-submit_date")
         )[:5],
         "most_viewed": most_viewed,
-        "chart": charts.bar_chart(daily.last_days(), "All posts"),
+        "chart": charts.bar_chart(daily.last_days(), gettext("All posts")),
     }

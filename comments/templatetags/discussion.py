@@ -67,12 +67,3 @@ def avatar_hue(comment):
     """A stable colour for the author's initial, so avatars never load anything off-site."""
     key = (comment.user_email or comment.user_name or "").strip().lower().encode()
     return int(hashlib.sha256(key).hexdigest()[:4], 16) % 360
-
-
-@register.filter
-def responses_heading(count):
-    if count == 0:
-        return "No Responses"
-    if count == 1:
-        return "One Response"
-    return f"{count} Responses"

@@ -17,9 +17,15 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
+@pytest.fixture(params=["classic", "twilight"])
+def theme(request):
+    return request.param
+
+
 @pytest.fixture
-def site_pages(live_server):
+def site_pages(live_server, theme):
     options = SiteOptions.get()
+    options.theme = theme
     options.sidebar_widgets = (
         "search,recent_posts,recent_comments,archives,categories,tag_cloud,most_viewed"
     )
@@ -68,16 +74,22 @@ def serious_violations(page):
     ]
 
 
-def test_reader_pages_have_no_serious_or_critical_axe_violations(site_pages, page, artifacts):
+def report_name(kind, theme):
+    return f"{kind}-report.json" if theme == "classic" else f"{kind}-report-{theme}.json"
+
+
+def test_reader_pages_have_no_serious_or_critical_axe_violations(
+    site_pages, theme, page, artifacts
+):
     report = {}
     for name, url in site_pages.items():
         page.goto(url)
         report[name] = serious_violations(page)
-    (artifacts / "axe-report.json").write_text(json.dumps(report, indent=2))
+    (artifacts / report_name("axe", theme)).write_text(json.dumps(report, indent=2))
     assert report == {name: [] for name in site_pages}
 
 
-def test_reader_pages_are_valid_html(site_pages, tmp_path, artifacts):
+def test_reader_pages_are_valid_html(site_pages, theme, tmp_path, artifacts):
     files = []
     for name, url in site_pages.items():
         with urllib.request.urlopen(url, timeout=20) as response:
@@ -96,5 +108,5 @@ def test_reader_pages_are_valid_html(site_pages, tmp_path, artifacts):
         for m in messages
         if m["type"] == "error"
     ]
-    (artifacts / "vnu-report.json").write_text(json.dumps(messages, indent=2))
+    (artifacts / report_name("vnu", theme)).write_text(json.dumps(messages, indent=2))
     assert errors == []
