@@ -1,5 +1,6 @@
 """Inkwell as an oEmbed provider (WordPress's route, card and shapes) and RSD discovery."""
 
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -46,3 +47,16 @@ def test_rsd_lists_the_editing_apis(client):
     apis = ET.fromstring(response.content).findall(".//rsd:api", ns)
     assert {api.get("name") for api in apis} >= {"WordPress", "MetaWeblog", "WP-API"}
     assert client.get("/xmlrpc.php").status_code == 405  # without ?rsd: the endpoint's answer
+
+
+def test_pages_advertise_the_apis_and_posts_their_oembed(client):
+    post = PostFactory()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert '<link rel="https://api.w.org/" href="/wp-json/">' in html
+    assert (
+        '<link rel="EditURI" type="application/rsd+xml" title="RSD" href="/xmlrpc.php?rsd">' in html
+    )
+    url = f"http://testserver{post.get_absolute_url()}"
+    found = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html)
+    assert client.get(found.group(1).replace("&amp;", "&")).json()["title"] == post.title
+    assert url.replace(":", "%3A").replace("/", "%2F") in found.group(1)
