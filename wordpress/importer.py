@@ -302,7 +302,7 @@ class Importer:
             return None
         self.seen_items.add(item.wp_id)
         url = item.attachment_url or item.link
-        if urlsplit(url).scheme.lower() not in ("", "http", "https"):
+        if _scheme(url) not in ("", "http", "https"):
             self.summary.skip("attachments", label, "its address is not an http(s) URL")
             return None
         entry = Media.objects.filter(wp_id=item.wp_id).first()
@@ -482,7 +482,10 @@ class Importer:
 def legacy_path(link):
     """The path of an entry's old address, decoded and tidied; "" for query-string links
     (/?p=ID keeps working through the WordPress ID)."""
-    parts = urlsplit(link or "")
+    try:
+        parts = urlsplit(link or "")
+    except ValueError:  # an address no URL parser reads
+        return ""
     path = re.sub("/{2,}", "/", unquote(parts.path))
     if not path.strip("/") or parts.query:
         return ""
@@ -493,5 +496,13 @@ def valid_ip(text):
     """An IP address as stored, or None: old exports hold blanks and junk like "unknown"."""
     try:
         return str(ipaddress.ip_address(text.strip()))
+    except ValueError:
+        return None
+
+
+def _scheme(url):
+    """The URL's scheme, lower case; None for text no URL parser reads (http://[::1/)."""
+    try:
+        return urlsplit(url).scheme.lower()
     except ValueError:
         return None
