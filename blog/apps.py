@@ -13,3 +13,8 @@ class BlogConfig(AppConfig):
 
         # After comments' migrations too: the roles hold comment permissions.
         post_migrate.connect(restore_roles, dispatch_uid="inkwell-roles")
+
+        from . import worker
+
+        if worker.is_worker_process():
+            worker.start_heartbeat()

@@ -6,10 +6,12 @@ import json
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
 from blog.models import ImportJob
+from blog.worker import task_abandoned
 
 from .importer import Importer
 from .wxr import WXRError
@@ -56,3 +58,12 @@ def run_import(job_id):
     job.finished_at = timezone.now()
     job.save()
     return job.state
+
+
+@receiver(task_abandoned)
+def import_abandoned(sender, task_path, args, reason, **kwargs):
+    """An import whose worker died says so on the import page instead of running forever."""
+    if task_path == run_import.module_path and args:
+        ImportJob.objects.filter(
+            pk=args[0], state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+        ).update(state=ImportJob.State.FAILED, error=reason, finished_at=timezone.now())
