@@ -9,7 +9,6 @@ pending views aside (atomically), writes them, then forgets them; a flush that d
 leaves them set aside and the next one, after the lease expires, writes them.
 """
 
-import contextlib
 import os
 import sqlite3
 import threading
@@ -130,6 +129,14 @@ class RedisBuffer:
         "inkwell:views:flush-lease",
     )
 
+    # Adds the pending views to those already set aside (by a flush that died), atomically.
+    SET_ASIDE = """
+        local pending = redis.call('HGETALL', KEYS[1])
+        for i = 1, #pending, 2 do redis.call('HINCRBY', KEYS[2], pending[i], pending[i + 1]) end
+        redis.call('DEL', KEYS[1])
+        return redis.call('HGETALL', KEYS[2])
+    """
+
     def __init__(self, url):
         self.redis = redis.Redis.from_url(url)
 
@@ -154,13 +161,11 @@ class RedisBuffer:
         if not self.redis.set(self.LEASE, 1, nx=True, ex=LEASE_SECONDS):
             return None
         try:
-            if not self.redis.exists(self.FLUSHING):  # else a dead flush's views come first
-                with contextlib.suppress(redis.ResponseError):  # nothing pending: no hash
-                    self.redis.rename(self.PENDING, self.FLUSHING)
-            fields = self.redis.hgetall(self.FLUSHING)
+            fields = self.redis.eval(self.SET_ASIDE, 2, self.PENDING, self.FLUSHING)
         except BaseException:
             self.redis.delete(self.LEASE)
             raise
+        fields = dict(zip(fields[::2], fields[1::2], strict=True))
         rows = {}
         for field, count in fields.items():
             parts = field.decode().split(":")
