@@ -12,6 +12,7 @@ import datetime
 import logging
 import os
 import threading
+import time
 from collections import Counter
 
 from django.conf import settings
@@ -33,12 +34,15 @@ def record(post_id, deferred_total=False):
     return pending
 
 
-def flush():
-    """Write the views every process counted into PostViews and PostViewDay (one transaction);
-    False when another process is flushing at the moment."""
-    taken = buffer.take()
-    if taken is None:
-        return False
+def flush(wait=5.0):
+    """Write the views every process counted into PostViews and PostViewDay (one transaction).
+    While another process is flushing, wait up to `wait` seconds for it to finish (the admin's
+    charts then include its views too); False when it did not, or when the write failed."""
+    deadline = time.monotonic() + wait
+    while (taken := buffer.take()) is None:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
     rows, done = taken
     if not rows:
         done()
@@ -104,7 +108,7 @@ def _flush_every(seconds):
     stop = threading.Event()
     while not stop.wait(seconds):
         try:
-            flush()
+            flush(wait=0)
         except Exception:
             logger.exception("view buffer flush failed")
         finally:
@@ -113,7 +117,7 @@ def _flush_every(seconds):
 
 def _flush_at_exit():
     try:
-        flush()
+        flush(wait=1)
     except Exception:
         logger.exception("view buffer flush at exit failed")
 
