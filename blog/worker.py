@@ -2,8 +2,9 @@
 the queue's length, and tasks whose worker died while running them marked failed with the
 reason (and `task_abandoned` sent, so e.g. an import job can say so too).
 
-A thread in the worker process beats every HEARTBEAT_SECONDS; each worker also keeps a
-per-worker "alive" key fresh, so any worker can tell a task of a dead one from a long task."""
+A thread in the worker process beats every HEARTBEAT_SECONDS (and writes the buffered views);
+each worker also keeps a per-worker "alive" key fresh, so any worker can tell a task of a dead
+one from a long task."""
 
 import logging
 import sys
@@ -14,6 +15,8 @@ import django.dispatch
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
+
+from .stats import daily
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +65,7 @@ def _beat_forever():
         try:
             beat()
             sweep_abandoned()
+            daily.flush(wait=0)  # views counted by app servers that have gone quiet
         except Exception:
             logger.exception("worker heartbeat failed")
         finally:
