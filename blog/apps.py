@@ -15,3 +15,8 @@ class BlogConfig(AppConfig):
         # After comments' migrations too: the roles hold comment permissions.
         post_migrate.connect(restore_roles, dispatch_uid="inkwell-roles")
         post_migrate.connect(signals.name_the_site, dispatch_uid="inkwell-site-name")
+
+        from . import worker
+
+        if worker.is_worker_process():
+            worker.start_heartbeat()

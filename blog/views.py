@@ -5,7 +5,13 @@ import re
 
 from django.conf import settings
 from django.db import connection
-from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect
 from django.templatetags.static import static
 from django.urls import reverse
@@ -15,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
-from . import guesses, query_strings, themes
+from . import guesses, query_strings, themes, worker
 from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
 from .converters import parse_id
@@ -177,12 +183,35 @@ def post_password(request):
 
 
 def healthz(request):
+    """For load balancers and monitors: JSON on the database, the cache, the background worker
+    and its queue; 503 when the database or cache fails or the worker has been silent over a
+    minute (when tasks go through the database queue)."""
+    report = {"database": "ok", "cache": "ok"}
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     except Exception:
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse(f"ok {timezone.now():%Y-%m-%dT%H:%M:%SZ}\n", content_type="text/plain")
+        report["database"] = "unavailable"
+    try:
+        age = worker.heartbeat_age()
+    except Exception:
+        report["cache"], age = "unavailable", None
+    healthy = report["database"] == report["cache"] == "ok"
+    if worker.uses_database_queue():
+        report["worker"] = {
+            "heartbeat_age_seconds": None if age is None else round(age, 1),
+            "silent_after_seconds": worker.SILENT_AFTER,
+        }
+        healthy = healthy and age is not None and age <= worker.SILENT_AFTER
+        if report["database"] == "ok":
+            report["queue"] = worker.queue_length()
+    else:
+        report["worker"] = {"heartbeat_age_seconds": age, "needed": False}
+    report["status"] = "ok" if healthy else "unavailable"
+    report["time"] = f"{timezone.now():%Y-%m-%dT%H:%M:%SZ}"
+    response = JsonResponse(report, status=200 if healthy else 503)
+    add_never_cache_headers(response)
+    return response
 
 
 def media(request, path):

@@ -1,6 +1,9 @@
 """Data for the sidebar widgets, computed once and cached until content or discussion changes."""
 
+import time
+
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, TruncMonth
 
@@ -12,15 +15,22 @@ TIMEOUT = 300  # scheduled posts become due without any save: never trust the ca
 
 
 def invalidate():
+    """A new version now and again once the change is committed, so data computed by another
+    process from the database as it was before the commit is never served as current."""
+    _next_version()
+    transaction.on_commit(_next_version)
+
+
+def _next_version():
     try:
         cache.incr(VERSION_KEY)
     except ValueError:
-        cache.set(VERSION_KEY, 1, None)
+        cache.set(VERSION_KEY, time.time_ns(), None)
 
 
 def sidebar_data(names):
     """The data of the widgets `names`, in order: [(name, data)]; one cache read when warm."""
-    version = cache.get_or_set(VERSION_KEY, 1, None)
+    version = cache.get_or_set(VERSION_KEY, time.time_ns, None)
     key = f"inkwell:widgets:{version}:{','.join(names)}"
     data = cache.get(key)
     if data is None:

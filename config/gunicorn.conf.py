@@ -1,14 +1,19 @@
-"""gunicorn settings, read from the environment; also starts the background task worker.
+"""gunicorn settings, read from the environment; also starts and supervises the background task
+worker.
 
-The worker (`manage.py db_worker`) lives and dies with the gunicorn master, so `make run` and the
-container are one process group that stops on Ctrl-C or SIGTERM. INKWELL_RUN_WORKER=0 leaves the
-worker to be run elsewhere (one per deployment is enough).
+The worker (`manage.py db_worker`, a process of its own) lives and dies with the gunicorn
+master, so `make run` and the container are one process group that stops on Ctrl-C or SIGTERM;
+a thread in the master starts it again whenever it exits (after 1 s, doubling to at most 30 s
+while it keeps failing at once). INKWELL_RUN_WORKER=0 leaves the worker to be run elsewhere (one
+per deployment is enough).
 """
 
 import os
 import signal
 import subprocess
 import sys
+import threading
+import time
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -17,17 +22,41 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = "-"
 wsgi_app = "config.wsgi:application"
 
+MANAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "manage.py")
 _worker = None
+_stopping = threading.Event()
+
+
+def _start_worker():
+    return subprocess.Popen([sys.executable, MANAGE, "db_worker"])
+
+
+def _supervise(server):
+    global _worker
+    delay, started = 1, time.monotonic()
+    while not _stopping.is_set():
+        code = _worker.wait()
+        if _stopping.is_set():
+            return
+        if time.monotonic() - started > 60:
+            delay = 1  # it ran a while: not a crash loop
+        server.log.warning("task worker exited (%s); starting it again in %d s", code, delay)
+        if _stopping.wait(delay):
+            return
+        _worker, started = _start_worker(), time.monotonic()
+        server.log.info("task worker started again (pid %s)", _worker.pid)
+        delay = min(delay * 2, 30)
 
 
 def on_starting(server):
     global _worker
     if os.environ.get("INKWELL_RUN_WORKER", "1") != "0":
-        manage = os.path.join(os.path.dirname(os.path.dirname(__file__)), "manage.py")
-        _worker = subprocess.Popen([sys.executable, manage, "db_worker"])
+        _worker = _start_worker()
+        threading.Thread(target=_supervise, args=(server,), daemon=True).start()
 
 
 def on_exit(server):
+    _stopping.set()
     if _worker and _worker.poll() is None:
         _worker.send_signal(signal.SIGTERM)
         try:

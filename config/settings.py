@@ -1,11 +1,12 @@
 """Inkwell's settings: one file, read from the environment.
 
-Defaults make `make run` work on a laptop (SQLite under var/, local-memory cache, console e-mail,
-tasks in the database). Production behaviour switches on when DEBUG is off and ALLOWED_HOSTS is
-set in the environment; `manage.py check --deploy` is then clean.
+Defaults make `make run` work on a laptop (SQLite under var/, a cache shared by its processes,
+console e-mail, tasks in the database). Production behaviour switches on when DEBUG is off and
+ALLOWED_HOSTS is set in the environment; `manage.py check --deploy` is then clean.
 """
 
 import datetime
+import hashlib
 import ipaddress
 import json
 import os
@@ -140,6 +141,16 @@ def _database(url):
 
 DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'inkwell.sqlite3'}"
 DATABASES = {"default": _database(DATABASE_URL)}
+
+
+def _beside_database(name):
+    """A file name for state shared by this site's processes: `name.sqlite3` for the default
+    database, else suffixed with a digest of DATABASE_URL, so sites never share it."""
+    if not os.environ.get("DATABASE_URL"):
+        return f"{name}.sqlite3"
+    return f"{name}-{hashlib.sha256(DATABASE_URL.encode()).hexdigest()[:12]}.sqlite3"
+
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -152,7 +163,18 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One SQLite file under INKWELL_VAR_DIR shared by every process of this site (gunicorn
+    # workers, the task worker, management commands), named after the database it serves.
+    CACHES = {
+        "default": {
+            "BACKEND": "config.sqlite_cache.SQLiteCache",
+            "LOCATION": str(VAR_DIR / _beside_database("cache")),
+            "KEY_PREFIX": "inkwell",
+        }
+    }
+# Views counted but not yet written (blog/stats/buffer.py): Redis, else a SQLite file.
+INKWELL_VIEWS_BUFFER = REDIS_URL or str(VAR_DIR / _beside_database("views-buffer"))
+INKWELL_VIEWS_FLUSH_SECONDS = float(os.environ.get("INKWELL_VIEWS_FLUSH_SECONDS", "2"))
 
 TASKS = {
     "default": {

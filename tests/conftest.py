@@ -1,8 +1,10 @@
 import os
+from pathlib import Path
 
 import django_tasks
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -35,6 +37,24 @@ def pytest_configure(config):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Task modules were imported (and the backend built) while Django set up: start afresh.
     django_tasks.task_backends = django_tasks.TaskBackendHandler()
+    # The shared cache and view buffer of this test run, not those of the site in var/.
+    if "sqlite_cache" in settings.CACHES["default"]["BACKEND"]:
+        settings.CACHES["default"]["LOCATION"] = str(_run_file("test-cache"))
+        caches.__dict__.pop("settings", None)
+        caches._settings = None
+    if not settings.INKWELL_VIEWS_BUFFER.startswith("redis"):
+        settings.INKWELL_VIEWS_BUFFER = str(_run_file("test-views-buffer"))
+    settings.INKWELL_VIEWS_FLUSH_SECONDS = 0  # tests flush when they mean to
+
+
+def _run_file(name):
+    return settings.VAR_DIR / f"{name}-{os.getpid()}.sqlite3"
+
+
+def pytest_unconfigure(config):
+    for name in ("test-cache", "test-views-buffer"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{_run_file(name)}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)
@@ -46,7 +66,7 @@ def fresh_cache():
     cache.clear()
     yield
     cache.clear()
-    daily.discard_pending()  # a test's unwritten daily views die with its database
+    daily.discard_pending()  # a test's unwritten views die with its database
 
 
 @pytest.fixture

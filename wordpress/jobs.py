@@ -8,11 +8,13 @@ import os
 from pathlib import Path
 
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils import timezone
 from django_tasks import task
 
 from blog.models import ImportJob
 from blog.models.import_jobs import private_storage
+from blog.worker import task_abandoned
 
 from .importer import Importer
 from .wxr import WXRError
@@ -82,3 +84,12 @@ def run_import(job_id, trust_html=False):
         discard_files(job)
         job.save()
     return job.state
+
+
+@receiver(task_abandoned)
+def import_abandoned(sender, task_path, args, reason, **kwargs):
+    """An import whose worker died says so on the import page instead of running forever."""
+    if task_path == run_import.module_path and args:
+        ImportJob.objects.filter(
+            pk=args[0], state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+        ).update(state=ImportJob.State.FAILED, error=reason, finished_at=timezone.now())

@@ -1,5 +1,6 @@
 """The site's options: one row, edited in the admin under Settings."""
 
+import time
 import zoneinfo
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Discussion
@@ -254,6 +255,7 @@ class SiteOptions(models.Model):
     )
 
     CACHE_KEY = "inkwell:site-options"
+    VERSION_KEY = "inkwell:site-options:version"
 
     class Meta:
         verbose_name = verbose_name_plural = _("Settings")
@@ -264,7 +266,10 @@ class SiteOptions(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+        # The shared copy goes now, and its version changes once the change is committed: a
+        # copy another process cached from the row as it was before the commit is never used.
         cache.delete(self.CACHE_KEY)
+        transaction.on_commit(SiteOptions.changed, using=kwargs.get("using"))
         memo = _request_memo.get()
         if memo is not None:
             memo.pop("options", None)
@@ -284,6 +289,10 @@ class SiteOptions(models.Model):
         )
         return first.email if first else ""
 
+    @classmethod
+    def changed(cls):
+        cache.set(cls.VERSION_KEY, time.time_ns(), None)
+
     @property
     def tzinfo(self):
         try:
@@ -297,15 +306,20 @@ class SiteOptions(models.Model):
 
     @classmethod
     def get(cls):
-        """The options: once a request from the cache (a Redis round trip with REDIS_URL),
-        then from the request's memo (see `remembered_for_the_request`)."""
+        """The options: once a request from the cache shared by every process (one round trip
+        for the copy and its version), then from the request's memo (see
+        `remembered_for_the_request`)."""
         memo = _request_memo.get()
         if memo is not None and "options" in memo:
             return memo["options"]
-        options = cache.get(cls.CACHE_KEY)
-        if options is None:
+        found = cache.get_many([cls.CACHE_KEY, cls.VERSION_KEY])
+        version = found.get(cls.VERSION_KEY)
+        cached = found.get(cls.CACHE_KEY)
+        if cached is not None and cached[0] == version:
+            options = cached[1]
+        else:
             options, _ = cls.objects.get_or_create(pk=1)
-            cache.set(cls.CACHE_KEY, options, 300)
+            cache.set(cls.CACHE_KEY, (version, options), 300)
         if memo is not None:
             memo["options"] = options
         return options

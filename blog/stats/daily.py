@@ -1,52 +1,69 @@
-"""Views per post per day, for the stats charts: counted in memory and written in batches
-(every 30 s or 200 views, and at exit), so the post page pays no extra write per view.
+"""Views per post per day, for the stats charts, and the writer of the shared view buffer.
 
-The exact total lives in PostViews (blog/stats/counter.py); a crash loses at most one
-unwritten batch of the daily breakdown, never a view from the total.
+Each counted view goes into the buffer shared by every process (blog/stats/buffer.py: Redis
+with REDIS_URL, else a SQLite file under INKWELL_VAR_DIR), so the post page pays no write to the
+content database for it and a killed worker loses nothing. `flush()` writes what every process
+counted: a thread in each process does so every INKWELL_VIEWS_FLUSH_SECONDS, the admin's charts
+before they are drawn, and each process at exit.
 """
 
 import atexit
 import datetime
 import logging
+import os
 import threading
 import time
 from collections import Counter
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from blog.models import Post, PostViewDay
+from blog.models import Post, PostViewDay, PostViews
+
+from . import buffer
 
 logger = logging.getLogger(__name__)
 
-FLUSH_SECONDS = 30
-FLUSH_AT = 200
 
-_lock = threading.Lock()
-_pending = Counter()
-_last_flush = time.monotonic()
-
-
-def record(post_id):
-    global _last_flush
-    with _lock:
-        _pending[(post_id, timezone.localdate())] += 1
-        due = sum(_pending.values()) >= FLUSH_AT or (
-            time.monotonic() - _last_flush >= FLUSH_SECONDS
-        )
-    if due:
-        flush()
+def record(post_id, deferred_total=False):
+    """Count a view of today; return the post's views not yet in its stored total."""
+    pending = buffer.add(post_id, timezone.localdate(), deferred_total)
+    _start_flusher()
+    return pending
 
 
-def flush():
-    """Write the pending counts, adding to each day's row (one upsert per post and day)."""
-    global _last_flush
-    with _lock:
-        batch = list(_pending.items())
-        _pending.clear()
-        _last_flush = time.monotonic()
-    if not batch:
-        return
+def flush(wait=5.0):
+    """Write the views every process counted into PostViews and PostViewDay (one transaction).
+    While another process is flushing, wait up to `wait` seconds for it to finish (the admin's
+    charts then include its views too); False when it did not, or when the write failed."""
+    deadline = time.monotonic() + wait
+    while (taken := buffer.take()) is None:
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
+    rows, done = taken
+    if not rows:
+        done()
+        return True
+    try:
+        _write(rows)
+    except Exception:  # stats must never break a page: the views stay set aside for next time
+        logger.exception("could not write %d buffered view counts", len(rows))
+        done(written=False)
+        return False
+    done()
+    return True
+
+
+def _write(rows):
+    totals = Counter()
+    days = Counter()
+    for post_id, day, total, daily in rows:
+        totals[post_id] += total
+        if day and daily:
+            days[(post_id, day)] += daily
     table = connection.ops.quote_name(PostViewDay._meta.db_table)
     posts = connection.ops.quote_name(Post._meta.db_table)
     sql = (
@@ -54,19 +71,58 @@ def flush():
         f"SELECT %s, %s, %s WHERE EXISTS (SELECT 1 FROM {posts} WHERE id = %s) "
         f"ON CONFLICT (post_id, day) DO UPDATE SET count = {table}.count + excluded.count"
     )
-    try:
+    with transaction.atomic():
+        for post_id, n in totals.items():
+            if n:
+                PostViews.objects.filter(post_id=post_id).update(count=F("count") + n)
         with connection.cursor() as cursor:
-            cursor.executemany(sql, [(post, day, n, post) for (post, day), n in batch])
-    except Exception:  # stats must never break a reader's page
-        logger.exception("could not write %d daily view counts", len(batch))
+            cursor.executemany(
+                sql,
+                [
+                    (post, datetime.date.fromisoformat(day), n, post)
+                    for (post, day), n in days.items()
+                ],
+            )
 
 
 def discard_pending():
-    with _lock:
-        _pending.clear()
+    buffer.discard()
 
 
-atexit.register(flush)
+_flusher = {"pid": None}
+
+
+def _start_flusher():
+    """One daemon thread a process writes the buffer every INKWELL_VIEWS_FLUSH_SECONDS (0: none,
+    as in the tests, which flush when they mean to)."""
+    seconds = settings.INKWELL_VIEWS_FLUSH_SECONDS
+    if not seconds or _flusher["pid"] == os.getpid():
+        return
+    _flusher["pid"] = os.getpid()
+    threading.Thread(
+        target=_flush_every, args=(seconds,), name="views-flusher", daemon=True
+    ).start()
+
+
+def _flush_every(seconds):
+    stop = threading.Event()
+    while not stop.wait(seconds):
+        try:
+            flush(wait=0)
+        except Exception:
+            logger.exception("view buffer flush failed")
+        finally:
+            connection.close()
+
+
+def _flush_at_exit():
+    try:
+        flush(wait=1)
+    except Exception:
+        logger.exception("view buffer flush at exit failed")
+
+
+atexit.register(_flush_at_exit)
 
 
 def last_days(post=None, days=30):
@@ -86,8 +142,9 @@ def last_days(post=None, days=30):
 
 def most_viewed(days=30, limit=5):
     """[(post, views)] over the last `days` days."""
-    start = timezone.localdate() - datetime.timedelta(days=days - 1)
     from django.db.models import Sum
+
+    start = timezone.localdate() - datetime.timedelta(days=days - 1)
 
     rows = (
         PostViewDay.objects.filter(day__gte=start)

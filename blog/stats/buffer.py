@@ -1,0 +1,185 @@
+"""Views counted but not yet written to the database, shared by every process of the site: a
+Redis hash with REDIS_URL, else a small SQLite file of its own under INKWELL_VAR_DIR
+(settings.INKWELL_VIEWS_BUFFER). A worker killed at any moment loses nothing it counted.
+
+Each entry holds, per post and day, the views for the daily breakdown and the views whose
+total could not be written at once (the database was busy, blog/stats/counter.py). `flush()`
+moves everything into PostViews and PostViewDay in one transaction. A flush first sets the
+pending views aside (atomically), writes them, then forgets them; a flush that dies half-way
+leaves them set aside and the next one, after the lease expires, writes them.
+"""
+
+import os
+import sqlite3
+import threading
+import time
+
+import redis
+from django.conf import settings
+
+LEASE_SECONDS = 60
+
+
+def _store():
+    location = settings.INKWELL_VIEWS_BUFFER
+    key = (location, os.getpid(), threading.get_ident())
+    store = _stores.get(key)
+    if store is None:
+        kind = RedisBuffer if location.startswith(("redis://", "rediss://", "unix://")) else None
+        store = _stores[key] = (kind or SQLiteBuffer)(location)
+    return store
+
+
+_stores = {}
+
+
+def add(post_id, day, deferred_total=False):
+    """Count one view of `post_id` on `day` (and its total too when `deferred_total`); return
+    the views of the post whose total is not yet in the database."""
+    return _store().add(post_id, day.isoformat(), 1 if deferred_total else 0)
+
+
+def pending_total(post_id):
+    return _store().pending_total(post_id)
+
+
+def take():
+    """Set the pending views aside: (rows [(post_id, day, total, daily)], done), or None
+    when another process is flushing. Call `done()` once the rows are written."""
+    return _store().take()
+
+
+def discard():
+    _store().discard()
+
+
+class SQLiteBuffer:
+    SCHEMA = [
+        f"CREATE TABLE IF NOT EXISTS {table} (post_id INTEGER NOT NULL, day TEXT NOT NULL, "
+        "total INTEGER NOT NULL DEFAULT 0, daily INTEGER NOT NULL DEFAULT 0, "
+        "PRIMARY KEY (post_id, day)) WITHOUT ROWID"
+        for table in ("pending", "flushing")
+    ] + ["CREATE TABLE IF NOT EXISTS lease (name TEXT PRIMARY KEY, until REAL NOT NULL)"]
+
+    def __init__(self, path):
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        self.db = sqlite3.connect(path, timeout=10, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        for statement in self.SCHEMA:
+            self.db.execute(statement)
+
+    def add(self, post_id, day, total):
+        self.db.execute(
+            "INSERT INTO pending (post_id, day, total, daily) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT (post_id, day) DO UPDATE SET total = total + excluded.total, "
+            "daily = daily + 1",
+            [post_id, day, total],
+        )
+        return self.pending_total(post_id)
+
+    def pending_total(self, post_id):
+        (total,) = self.db.execute(
+            "SELECT (SELECT coalesce(sum(total), 0) FROM pending WHERE post_id = ?) "
+            "+ (SELECT coalesce(sum(total), 0) FROM flushing WHERE post_id = ?)",
+            [post_id, post_id],
+        ).fetchone()
+        return total
+
+    def take(self):
+        now = time.time()
+        leased = self.db.execute(
+            "INSERT INTO lease (name, until) VALUES ('flush', ?) ON CONFLICT (name) "
+            "DO UPDATE SET until = excluded.until WHERE lease.until < ? RETURNING 1",
+            [now + LEASE_SECONDS, now],
+        ).fetchone()
+        if leased is None:
+            return None
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute(
+                "INSERT INTO flushing SELECT * FROM pending WHERE true "
+                "ON CONFLICT (post_id, day) DO UPDATE SET total = total + excluded.total, "
+                "daily = daily + excluded.daily"
+            )
+            self.db.execute("DELETE FROM pending")
+            rows = self.db.execute("SELECT post_id, day, total, daily FROM flushing").fetchall()
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            self.db.execute("DELETE FROM lease WHERE name = 'flush'")
+            raise
+        self.db.execute("COMMIT")
+
+        def done(written=True):
+            if written:
+                self.db.execute("DELETE FROM flushing")
+            self.db.execute("DELETE FROM lease WHERE name = 'flush'")
+
+        return rows, done
+
+    def discard(self):
+        for table in ("pending", "flushing", "lease"):
+            self.db.execute(f"DELETE FROM {table}")
+
+
+class RedisBuffer:
+    PENDING, FLUSHING, LEASE = (
+        "inkwell:views:pending",
+        "inkwell:views:flushing",
+        "inkwell:views:flush-lease",
+    )
+
+    # Adds the pending views to those already set aside (by a flush that died), atomically.
+    SET_ASIDE = """
+        local pending = redis.call('HGETALL', KEYS[1])
+        for i = 1, #pending, 2 do redis.call('HINCRBY', KEYS[2], pending[i], pending[i + 1]) end
+        redis.call('DEL', KEYS[1])
+        return redis.call('HGETALL', KEYS[2])
+    """
+
+    def __init__(self, url):
+        self.redis = redis.Redis.from_url(url)
+
+    def add(self, post_id, day, total):
+        pipe = self.redis.pipeline()
+        pipe.hincrby(self.PENDING, f"{post_id}:{day}:daily", 1)
+        pipe.hincrby(self.PENDING, f"{post_id}:total", total)
+        pipe.hget(self.FLUSHING, f"{post_id}:total")
+        _, pending, flushing = pipe.execute()
+        return pending + int(flushing or 0)
+
+    def pending_total(self, post_id):
+        pending, flushing = (
+            self.redis.pipeline()
+            .hget(self.PENDING, f"{post_id}:total")
+            .hget(self.FLUSHING, f"{post_id}:total")
+            .execute()
+        )
+        return int(pending or 0) + int(flushing or 0)
+
+    def take(self):
+        if not self.redis.set(self.LEASE, 1, nx=True, ex=LEASE_SECONDS):
+            return None
+        try:
+            fields = self.redis.eval(self.SET_ASIDE, 2, self.PENDING, self.FLUSHING)
+        except BaseException:
+            self.redis.delete(self.LEASE)
+            raise
+        fields = dict(zip(fields[::2], fields[1::2], strict=True))
+        rows = {}
+        for field, count in fields.items():
+            parts = field.decode().split(":")
+            if parts[-1] == "total":
+                rows.setdefault((int(parts[0]), None), [0, 0])[0] += int(count)
+            else:
+                rows.setdefault((int(parts[0]), parts[1]), [0, 0])[1] += int(count)
+
+        def done(written=True):
+            if written:
+                self.redis.delete(self.FLUSHING)
+            self.redis.delete(self.LEASE)
+
+        return [(post, day, total, daily) for (post, day), (total, daily) in rows.items()], done
+
+    def discard(self):
+        self.redis.delete(self.PENDING, self.FLUSHING, self.LEASE)

@@ -1,0 +1,180 @@
+"""The embedded default's cache: one SQLite file under INKWELL_VAR_DIR, shared by every gunicorn
+worker, the task worker and management commands on the machine.
+
+Why not Django's own backends: the local-memory cache is per process (each worker kept its own
+site options, widgets, rate limits and form-token guard); the file-based cache and the database
+cache implement `add` and `incr` as a read followed by a write, so two processes can both "add"
+the same form token or lose rate-limit increments. Here each operation is one SQLite statement
+(`INSERT … ON CONFLICT`, `UPDATE … RETURNING`), atomic across processes, on a file of its own
+(WAL, no fsync per write) so cache writes never wait on the content database's write lock.
+Integers are stored as SQLite integers so `incr` happens in the database; everything else is
+pickled. The connection is opened per thread and process and kept open.
+"""
+
+import os
+import pickle
+import sqlite3
+import threading
+import time
+
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
+
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS cache "
+    "(key TEXT PRIMARY KEY, value BLOB NOT NULL, expires REAL) WITHOUT ROWID"
+)
+LIVE = "(expires IS NULL OR expires > ?)"
+
+
+def _encode(value):
+    if type(value) is int and -(2**63) <= value < 2**63:
+        return value
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def _decode(value):
+    return value if isinstance(value, int) else pickle.loads(value)
+
+
+class SQLiteCache(BaseCache):
+    """LOCATION is the file's path; OPTIONS: MAX_ENTRIES (default 100,000), CULL_EVERY (writes
+    between two culls in a process, default 500)."""
+
+    def __init__(self, location, params):
+        super().__init__(params)
+        options = params.get("OPTIONS", {})
+        self._path = location
+        self._max_entries = int(options.get("MAX_ENTRIES", 100_000))
+        self._cull_every = int(options.get("CULL_EVERY", 500))
+        self._local = threading.local()
+        self._writes = 0
+
+    @property
+    def _db(self):
+        local = self._local
+        if getattr(local, "pid", None) != os.getpid():
+            os.makedirs(os.path.dirname(os.path.abspath(self._path)), exist_ok=True)
+            db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(SCHEMA)
+            local.db, local.pid = db, os.getpid()
+        return local.db
+
+    def _expiry(self, timeout):
+        return self.get_backend_timeout(timeout)
+
+    def _wrote(self):
+        self._writes += 1
+        if self._writes % self._cull_every == 0:
+            self._cull()
+
+    def _cull(self):
+        db = self._db
+        db.execute("DELETE FROM cache WHERE expires IS NOT NULL AND expires <= ?", [time.time()])
+        (count,) = db.execute("SELECT count(*) FROM cache").fetchone()
+        if count > self._max_entries:
+            # Drop the tenth soonest to expire (entries without expiry last).
+            db.execute(
+                "DELETE FROM cache WHERE key IN (SELECT key FROM cache "
+                "ORDER BY expires IS NULL, expires LIMIT ?)",
+                [max(count - self._max_entries, count // 10)],
+            )
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        row = self._db.execute(
+            f"SELECT value FROM cache WHERE key = ? AND {LIVE}", [key, time.time()]
+        ).fetchone()
+        return default if row is None else _decode(row[0])
+
+    def get_many(self, keys, version=None):
+        keys = {self.make_and_validate_key(key, version=version): key for key in keys}
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        rows = self._db.execute(
+            f"SELECT key, value FROM cache WHERE key IN ({marks}) AND {LIVE}",
+            [*keys, time.time()],
+        )
+        return {keys[key]: _decode(value) for key, value in rows}
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        self._db.execute(
+            "INSERT OR REPLACE INTO cache (key, value, expires) VALUES (?, ?, ?)",
+            [key, _encode(value), self._expiry(timeout)],
+        )
+        self._wrote()
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        expires = self._expiry(timeout)
+        rows = [
+            (self.make_and_validate_key(key, version=version), _encode(value), expires)
+            for key, value in data.items()
+        ]
+        db = self._db
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.executemany(
+                "INSERT OR REPLACE INTO cache (key, value, expires) VALUES (?, ?, ?)", rows
+            )
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+        self._wrote()
+        return []
+
+    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        """Store `value` unless a live entry exists; True when stored (atomic across processes)."""
+        key = self.make_and_validate_key(key, version=version)
+        stored = self._db.execute(
+            "INSERT INTO cache (key, value, expires) VALUES (?, ?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value, expires = excluded.expires "
+            "WHERE cache.expires IS NOT NULL AND cache.expires <= ? RETURNING 1",
+            [key, _encode(value), self._expiry(timeout), time.time()],
+        ).fetchone()
+        self._wrote()
+        return stored is not None
+
+    def incr(self, key, delta=1, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        row = self._db.execute(
+            f"UPDATE cache SET value = value + ? WHERE key = ? AND {LIVE} "
+            "AND typeof(value) = 'integer' RETURNING value",
+            [delta, key, time.time()],
+        ).fetchone()
+        if row is None:
+            raise ValueError(f"Key '{key}' not found or not an integer.")
+        return row[0]
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        touched = self._db.execute(
+            f"UPDATE cache SET expires = ? WHERE key = ? AND {LIVE} RETURNING 1",
+            [self._expiry(timeout), key, time.time()],
+        ).fetchone()
+        return touched is not None
+
+    def has_key(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        return (
+            self._db.execute(
+                f"SELECT 1 FROM cache WHERE key = ? AND {LIVE}", [key, time.time()]
+            ).fetchone()
+            is not None
+        )
+
+    def delete(self, key, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        return self._db.execute("DELETE FROM cache WHERE key = ?", [key]).rowcount > 0
+
+    def delete_many(self, keys, version=None):
+        keys = [self.make_and_validate_key(key, version=version) for key in keys]
+        if keys:
+            marks = ",".join("?" * len(keys))
+            self._db.execute(f"DELETE FROM cache WHERE key IN ({marks})", keys)
+
+    def clear(self):
+        self._db.execute("DELETE FROM cache")

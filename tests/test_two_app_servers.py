@@ -1,0 +1,135 @@
+"""Two app servers, as two machines would run them: two gunicorn masters on two loopback ports
+sharing one database and one shared store. With DATABASE_URL naming PostgreSQL (CI's second
+pass) they share a fresh PostgreSQL database and REDIS_URL's Redis; otherwise both serve the
+embedded default from one INKWELL_VAR_DIR (one SQLite file, one cache file)."""
+
+import http.cookiejar
+import json
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import dj_database_url
+import pytest
+
+from tests.server import Server, form_fields
+
+READER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+PASSWORD = "a long pass phrase 42"
+
+SETUP = f"""
+import json
+from django.contrib.auth import get_user_model
+from blog.models import SiteOptions
+from tests.factories import PostFactory
+get_user_model().objects.create_superuser("boss", "boss@example.com", "{PASSWORD}")
+options = SiteOptions.get()
+options.comment_previously_approved = False
+options.save()
+print(json.dumps(PostFactory(title="Shared by both servers").get_absolute_url()))
+"""
+
+
+def _services(tmp_path):
+    """Environment for both servers, and their INKWELL_VAR_DIRs."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return {}, tmp_path / "shared", tmp_path / "shared"
+    import psycopg
+
+    config = dj_database_url.parse(url)
+    name = f"{config['NAME']}_two_servers"
+    admin = psycopg.connect(
+        dbname="postgres",
+        user=config["USER"],
+        host=config["HOST"],
+        port=config["PORT"] or None,
+        autocommit=True,
+    )
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    admin.close()
+    environ = {"DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name}
+    if os.environ.get("REDIS_URL"):
+        environ["REDIS_URL"] = os.environ["REDIS_URL"]
+    return environ, tmp_path / "a", tmp_path / "b"
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    environ, var_a, var_b = _services(tmp_path_factory.mktemp("two"))
+    a = Server(var_a, workers=2, **environ)
+    b = Server(var_b, workers=2, **environ)
+    a.post = b.post = json.loads(a.manage("shell", "-c", SETUP).splitlines()[-1])
+    a.start()
+    b.start()
+    yield a, b
+    a.stop()
+    b.stop()
+
+
+def fetch(site, path, data=None, headers=None):
+    request = urllib.request.Request(
+        site.url + path, data=data, headers={"User-Agent": READER, **(headers or {})}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def test_a_comment_posted_on_one_server_appears_on_the_other_at_once(servers):
+    a, b = servers
+    browser = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+    )
+    browser.addheaders = [("User-Agent", READER)]
+    page = browser.open(a.url + a.post).read().decode()
+    fields = form_fields(page, "commentform")
+    fields.update(name="Ada", email="ada@example.com", comment="Posted on server A.")
+    action = re.search(r'<form action="([^"]+)"[^>]*id="commentform"', page).group(1)
+    browser.open(a.url + action, urllib.parse.urlencode(fields, doseq=True).encode())
+    status, html = fetch(b, b.post)
+    assert status == 200
+    assert "Posted on server A." in html
+
+
+def test_a_setting_changed_on_one_server_is_seen_on_the_other(servers):
+    a, b = servers
+    assert fetch(b, "/")[0] == 200  # B has read the options before the change
+    browser = a.admin("boss", PASSWORD)
+    change = a.url + "/admin/blog/siteoptions/1/change/"
+    fields = form_fields(browser.open(change).read().decode(), "siteoptions_form")
+    fields.update(tagline="Changed on server A", _save="Save")
+    browser.open(change, urllib.parse.urlencode(fields, doseq=True).encode())
+    for _ in range(10):
+        assert "Changed on server A" in fetch(b, "/")[1]
+
+
+def test_view_counts_are_exact_across_both_servers(servers):
+    a, b = servers
+    before = int(re.search(r"Views: (\d+)", fetch(a, a.post)[1]).group(1))
+    for _ in range(10):
+        assert fetch(a, a.post)[0] == 200
+        assert fetch(b, b.post)[0] == 200
+    shown = int(re.search(r"Views: (\d+)", fetch(b, b.post)[1]).group(1))
+    assert shown == before + 21
+    dashboard = b.admin("boss", PASSWORD).open(b.url + "/admin/").read().decode()
+    assert re.search(r'data-total="(\d+)"', dashboard).group(1) == str(shown)
+
+
+def test_the_ping_rate_limit_counts_across_both_servers(servers):
+    a, b = servers
+    if time.time() % 60 > 30:  # one calendar minute is the limit's window
+        time.sleep(61 - time.time() % 60)
+    body = urllib.parse.urlencode({"url": "http://example.com/t", "title": "T"}).encode()
+    limited = 0
+    for n in range(40):
+        site = a if n % 2 else b
+        status, text = fetch(site, site.post + "trackback/", body)
+        limited += status == 429 and "too many requests from this address" in text.lower()
+    assert limited == 10

@@ -1,0 +1,120 @@
+"""Views wait in a buffer shared by every process until they are written: a worker killed at any
+moment loses none, the admin's chart shows every worker's views, its total equals the counter,
+and a database held by a writer never turns a reader's page into an error."""
+
+import json
+import os
+import re
+import signal
+import sqlite3
+import threading
+import time
+import urllib.request
+
+import pytest
+from django.db import connection
+
+from blog.models import PostViews
+from blog.stats import buffer, daily
+from tests.factories import PostFactory
+from tests.server import Server
+
+READER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+
+SETUP = """
+import json
+from django.contrib.auth import get_user_model
+from tests.factories import PostFactory
+get_user_model().objects.create_superuser("boss", "boss@example.com", "a long pass phrase 42")
+print(json.dumps(PostFactory(title="Counted everywhere").get_absolute_url()))
+"""
+
+TOTALS = """
+from blog.models import PostViewDay, PostViews
+print(PostViews.objects.get().count, sum(PostViewDay.objects.values_list("count", flat=True)))
+"""
+
+
+def test_views_counted_by_killed_workers_reach_the_admin_chart_and_equal_the_counter(
+    tmp_path,
+):
+    site = Server(tmp_path, workers=2, INKWELL_VIEWS_FLUSH_SECONDS="3600")
+    url = json.loads(site.manage("shell", "-c", SETUP).splitlines()[-1])
+    site.start()
+    try:
+        mark = site.log_size()
+        for _ in range(24):
+            request = urllib.request.Request(site.url + url, headers={"User-Agent": READER})
+            with urllib.request.urlopen(request, timeout=30) as response:
+                assert response.status == 200
+        served = site.pids_since(mark)
+        assert len(served) >= 2
+        for pid in served:  # no chance to write anything: SIGKILL
+            os.kill(int(pid), signal.SIGKILL)
+        time.sleep(1)
+        dashboard = site.admin("boss", "a long pass phrase 42").open(site.url + "/admin/")
+        chart_total = re.search(r'data-total="(\d+)"', dashboard.read().decode()).group(1)
+        assert chart_total == "24"
+        assert site.manage("shell", "-c", TOTALS).splitlines()[-1].split() == ["24", "24"]
+    finally:
+        site.stop()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_writer_holding_the_database_never_turns_a_readers_page_into_an_error(client):
+    post = PostFactory()
+    client.get(post.get_absolute_url(), headers={"User-Agent": READER})
+    held, release = threading.Event(), threading.Event()
+
+    def hold_the_write_lock():
+        if connection.vendor == "sqlite":
+            writer = sqlite3.connect(connection.settings_dict["NAME"], isolation_level=None)
+            writer.execute("BEGIN IMMEDIATE")
+            writer.execute("UPDATE blog_postviews SET count = count WHERE post_id = ?", [post.pk])
+        else:
+            import psycopg
+
+            db = connection.settings_dict
+            writer = psycopg.connect(
+                dbname=db["NAME"], user=db["USER"], host=db["HOST"], port=db["PORT"] or None
+            )
+            writer.execute("SELECT 1 FROM blog_postviews WHERE post_id = %s FOR UPDATE", [post.pk])
+        held.set()
+        release.wait(60)
+        writer.rollback()
+        writer.close()
+
+    holder = threading.Thread(target=hold_the_write_lock)
+    holder.start()
+    try:
+        held.wait(10)
+        for expected in (2, 3):
+            response = client.get(post.get_absolute_url(), headers={"User-Agent": READER})
+            assert response.status_code == 200
+            assert f"Views: {expected}" in response.content.decode()
+    finally:
+        release.set()
+        holder.join()
+    assert PostViews.objects.get(post=post).count == 1  # two views wait in the buffer
+    daily.flush()
+    assert PostViews.objects.get(post=post).count == 3
+    assert daily.last_days(post)[-1][1] == 3
+    assert buffer.pending_total(post.pk) == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flush_that_dies_half_way_leaves_its_views_for_the_next(client, monkeypatch):
+    post = PostFactory()
+    for _ in range(3):
+        client.get(post.get_absolute_url(), headers={"User-Agent": READER})
+
+    def broken_write(rows):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(daily, "_write", broken_write)
+    assert daily.flush() is False
+    monkeypatch.undo()
+    client.get(post.get_absolute_url(), headers={"User-Agent": READER})
+    assert daily.flush() is True
+    assert daily.last_days(post)[-1][1] == 4
+    assert PostViews.objects.get(post=post).count == 4
