@@ -39,6 +39,12 @@ class Comment(XtdComment):
         db_index=True,
         help_text="Only approved comments are shown. is_public and is_removed follow it.",
     )
+    comment_html = models.TextField(
+        "text as shown",
+        blank=True,
+        editable=False,
+        help_text="The text sanitised and made into paragraphs, kept current on every save.",
+    )
 
     class Meta:
         verbose_name = "comment"

@@ -3,6 +3,7 @@
 import hashlib
 
 from django import template
+from django.utils.safestring import mark_safe
 
 from blog.models import SiteOptions
 
@@ -10,19 +11,32 @@ from .. import cookies
 from ..forms import CommentForm
 from ..markup import render_comment_text
 from ..models import Comment, State
+from ..thread_cache import fragment_key
 from ..tree import build_thread, comment_page_url, held_comment_id, paginate, shown_comments
 
 register = template.Library()
+
+
+def _held_id(request):
+    """The held comment this reader may see: theirs, through its signed link."""
+    if request.GET.get("unapproved", "").isdigit():
+        signed_id = held_comment_id(request.GET.get("moderation-hash"))
+        return signed_id if signed_id == int(request.GET["unapproved"]) else None
+    return None
+
+
+@register.simple_tag(takes_context=True)
+def comment_thread_key(context, post):
+    """The cache key of the discussion this reader sees (see comments/thread_cache.py)."""
+    request = context["request"]
+    return fragment_key(post, SiteOptions.get(), context.get("comment_page"), _held_id(request))
 
 
 @register.simple_tag(takes_context=True)
 def comment_thread(context, post):
     """The comments this reader sees on this comment page (`comment_page` in the context)."""
     request, options = context["request"], SiteOptions.get()
-    held_id = None
-    if request.GET.get("unapproved", "").isdigit():
-        signed_id = held_comment_id(request.GET.get("moderation-hash"))
-        held_id = signed_id if signed_id == int(request.GET["unapproved"]) else None
+    held_id = _held_id(request)
     thread = build_thread(shown_comments(post, held_id), options.comment_depth)
     page = paginate(thread, options, context.get("comment_page"))
     if page is None:
@@ -55,6 +69,9 @@ def comment_form(context, post):
 
 @register.filter
 def comment_text(comment):
+    """The text as rendered when the comment was saved (rendered now for rows written in bulk)."""
+    if comment.comment_html or not comment.comment:
+        return mark_safe(comment.comment_html)  # noqa: S308 - sanitised by render_comment_text
     return render_comment_text(comment.comment)
 
 
