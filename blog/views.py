@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
-from . import themes
+from . import fill, themes
 from .archives import PostIndex, SearchResults
 from .content import render_single, split_pages
 from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, password_token
@@ -119,7 +119,7 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
         "post": entry,
         "unlocked": unlocked,
         "body": render_single(entry.body, entry.pk, page) if unlocked else "",
-        "views": views,
+        "views": fill.marker("views"),
         "page": page,
         "pages": range(1, len(pages) + 1),
         "comment_page": comment_page,
@@ -128,9 +128,17 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
         **(extra or {}),
     }
     response = themes.render(request, templates, context, headers=headers)
+    response.add_post_render_callback(lambda done: fill_response(request, done, views))
     if entry.password or entry.status not in ("publish", "future"):
         add_never_cache_headers(response)  # a protected, private or previewed entry
     return response
+
+
+def fill_response(request, response, views):
+    """This response's own values in place of the markers; the page as rendered, markers and
+    all, stays on `response.unfilled_content` for the page cache."""
+    response.unfilled_content = response.content
+    response.content = fill.fill(request, response.content, {"views": views})
 
 
 @require_POST

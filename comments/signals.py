@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from blog import widgets
+from blog import freshness, widgets
 from blog.models import Discussion, Post, Status
 
 from .markup import render_comment_text
@@ -45,6 +45,7 @@ def render_text(sender, instance, update_fields=None, **kwargs):
 @receiver([post_save, post_delete], sender=Comment)
 def refresh_discussion(sender, instance, **kwargs):
     discussion_changed(instance.object_pk)
+    freshness.content_changed()  # counts, recent comments, the post's page
 
 
 @receiver(post_save, sender=Post)

@@ -2,13 +2,14 @@
 the fragment's key and what makes it stale (a comment of the post saved or deleted, the post
 edited, any setting changed, the theme switched)."""
 
-import hashlib
 import secrets
 import time
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
+
+from blog.freshness import options_fingerprint
 
 VERSION_KEY = "inkwell:discussion:{}"
 
@@ -36,17 +37,6 @@ def discussion_changed(post_pk):
     a reader who loaded the comments before the commit may have cached them in between."""
     _bump(post_pk)
     transaction.on_commit(lambda: _bump(post_pk))
-
-
-def options_fingerprint(options):
-    """A digest of every setting, so a changed setting (date format, depth, avatars, theme…)
-    is a different key; computed once per options object."""
-    fingerprint = options.__dict__.get("_fingerprint")
-    if fingerprint is None:
-        values = [getattr(options, f.attname) for f in options._meta.concrete_fields]
-        fingerprint = hashlib.md5(repr(values).encode(), usedforsecurity=False).hexdigest()
-        options.__dict__["_fingerprint"] = fingerprint
-    return fingerprint
 
 
 def fragment_key(post, options, comment_page=None, held_id=None):

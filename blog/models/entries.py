@@ -4,6 +4,7 @@ reader may see (`Post.objects.published()`)."""
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import cache
 from django.db import models
 from django.db.models import CharField, Q
 from django.db.models.functions import Cast
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 
+from ..freshness import content_version
 from .choices import Discussion, PostType, Status
 from .options import SiteOptions
 from .taxonomy import Category, Tag
@@ -264,7 +266,12 @@ class Post(models.Model):
         parameter = "page_id" if self.post_type == PostType.PAGE else "p"
         if self.wp_id:
             return f"/?{parameter}={self.wp_id}"
-        if Post.objects.filter(wp_id=self.pk).exists():
+        taken = cache.get_or_set(
+            f"inkwell:wp-id-taken:{self.pk}:{content_version()}",
+            lambda: Post.objects.filter(wp_id=self.pk).exists(),
+            86400,
+        )
+        if taken:
             return self.get_absolute_url()
         return f"/?{parameter}={self.pk}"
 
