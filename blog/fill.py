@@ -45,9 +45,11 @@ def fill(request, content, values=None):
         name, argument = match.group(1).decode(), match.group(2).decode()
         if name in values:
             return str(values[name]).encode()
-        return str(_fillers[name](request, argument)).encode()
+        filler = _fillers.get(name)
+        return str(filler(request, argument)).encode() if filler else b""
 
     return _marker_re().sub(replace, content)
 
 
 register("csrf", lambda request, argument: get_token(request))
+register("csp-nonce", lambda request, argument: getattr(request, "csp_nonce", ""))

@@ -19,6 +19,13 @@ def start_view_count(sender, instance, created, raw, **kwargs):
         PostViews.objects.get_or_create(post=instance)
 
 
+@receiver(post_save, sender=PostViews)
+def stored_views_changed(sender, instance, **kwargs):
+    from .stats import counter
+
+    counter.forget_stored(instance.post_id)
+
+
 @receiver([post_save, post_delete], sender=Post)
 @receiver([post_save, post_delete], sender=Category)
 @receiver([post_save, post_delete], sender=Tag)

@@ -108,10 +108,8 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
     if not 1 <= page <= len(pages):
         raise Http404
     unlocked = entry.password_unlocked(request)
-    if count_view and entry.is_published:
-        views = counter.record_view(entry, request)
-    else:
-        views = counter.current_views(entry)
+    counted = count_view and entry.is_published
+    views = counter.record_view(entry, request) if counted else counter.current_views(entry)
     headers = {}
     if entry.pings_open and entry.is_published:
         headers["X-Pingback"] = request.build_absolute_uri(reverse("xmlrpc"))
@@ -129,6 +127,7 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
     }
     response = themes.render(request, templates, context, headers=headers)
     response.add_post_render_callback(lambda done: fill_response(request, done, views))
+    response.views_of = (entry.pk, counted)  # a page served from the page cache counts too
     if entry.password or entry.status not in ("publish", "future"):
         add_never_cache_headers(response)  # a protected, private or previewed entry
     return response

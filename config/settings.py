@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.origin.RequestOriginMiddleware",
     "blog.middleware.SiteOptionsMiddleware",
+    "blog.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -193,6 +194,9 @@ COMMENTS_XTD_THREADED_EMAILS = False
 # Stored depth; the depth shown is a site option (WordPress: 5, up to 10).
 COMMENTS_XTD_MAX_THREAD_LEVEL = 10
 COMMENT_MAX_LENGTH = 65525
+
+# Anonymous readers get pages from the shared cache (blog/page_cache.py); off for measuring.
+INKWELL_PAGE_CACHE = env_bool("INKWELL_PAGE_CACHE", True)
 
 # Single-post loads by these user agents are not counted as views (case-insensitive substrings).
 INKWELL_BOT_USER_AGENTS = env_list(

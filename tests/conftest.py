@@ -24,12 +24,13 @@ def pytest_configure(config):
 def fresh_cache():
     from django.core.cache import cache
 
-    from blog.stats import daily
+    from blog.stats import counter, daily
 
     cache.clear()
     yield
     cache.clear()
     daily.discard_pending()  # a test's unwritten daily views die with its database
+    counter.discard_pending()
 
 
 @pytest.fixture
