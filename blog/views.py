@@ -17,7 +17,7 @@ from django.views.static import serve
 
 from . import fill, themes
 from .archives import PostIndex, SearchResults
-from .content import render_single, split_pages
+from .content import kept_single, render_single, split_pages
 from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, password_token
 from .stats import counter
 
@@ -109,6 +109,12 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
         raise Http404
     unlocked = entry.password_unlocked(request)
     counted = count_view and entry.is_published
+    if not unlocked:
+        body = ""
+    elif count_view:
+        body = kept_single(entry, page)
+    else:  # a preview of unsaved changes
+        body = render_single(entry.body, entry.pk, page)
     views = counter.record_view(entry, request) if counted else counter.current_views(entry)
     headers = {}
     if entry.pings_open and entry.is_published:
@@ -116,7 +122,7 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
     context = {
         "post": entry,
         "unlocked": unlocked,
-        "body": render_single(entry.body, entry.pk, page) if unlocked else "",
+        "body": body,
         "views": fill.marker("views"),
         "page": page,
         "pages": range(1, len(pages) + 1),

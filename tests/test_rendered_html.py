@@ -251,3 +251,21 @@ def test_settings_memo_is_not_stale_for_the_thread(client):
     CommentFactory(content_object=post, comment="Newest words.")
     html = page(client, post)
     assert html.index("Newest words.") < html.index("A thoughtful response.")
+
+
+def test_body_is_kept_until_the_post_or_its_media_change(client):
+    from blog.models import Media
+
+    image = Media.objects.create(
+        remote_url="https://example.com/tide.jpg", mime_type="image/jpeg", wp_id=7, caption="Low"
+    )
+    post = PostFactory(body='[gallery ids="7"]\n\nOpening words.')
+    html = page(client, post)
+    assert "Opening words." in html and ">Low</figcaption>" in html
+    image.caption = "High tide"
+    image.save()
+    assert ">High tide</figcaption>" in page(client, post)
+    post.body = "Closing words."
+    post.save()
+    html = page(client, post)
+    assert "Closing words." in html and "Opening words." not in html
