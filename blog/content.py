@@ -209,6 +209,23 @@ def render_single(html, post_id, page=1):
     return responsive_images(render_post_body(body, post_id))
 
 
+def kept_single(entry, page=1):
+    """`render_single` of a saved entry, kept in the cache until the entry, or anything its body
+    shows (a gallery's images), changes."""
+    from django.core.cache import cache
+
+    from .freshness import content_version
+
+    if entry.pk is None or entry.updated_at is None:
+        return render_single(entry.body, entry.pk, page)
+    key = f"inkwell:body:{entry.pk}:{entry.updated_at.timestamp()}:{page}:{content_version()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_single(entry.body, entry.pk, page)
+        cache.set(key, html, 86400)
+    return html
+
+
 def render_teaser(html):
     """What a list shows of a post: the part before <!--more--> (and the link text it asks
     for), or the whole first page. Returns (html, more_link_text or None)."""

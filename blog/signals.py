@@ -8,8 +8,8 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import search, widgets
-from .models import Category, Post, PostViews, SiteOptions, Tag
+from . import freshness, search, widgets
+from .models import Category, Media, Post, PostViews, SiteOptions, Tag
 from .roles import ROLES
 
 
@@ -24,6 +24,25 @@ def start_view_count(sender, instance, created, raw, **kwargs):
 @receiver([post_save, post_delete], sender=Tag)
 def refresh_widgets(sender, **kwargs):
     widgets.invalidate()
+
+
+@receiver([post_save, post_delete], sender=Post)
+@receiver([post_save, post_delete], sender=Category)
+@receiver([post_save, post_delete], sender=Tag)
+@receiver([post_save, post_delete], sender=Media)
+@receiver(post_save, sender=SiteOptions)
+@receiver(m2m_changed, sender=Post.categories.through)
+@receiver(m2m_changed, sender=Post.tags.through)
+def rendered_pages_are_stale(sender, action="post_", **kwargs):
+    """Anything a reader sees changed: settings and theme included (see blog/freshness.py)."""
+    if action.startswith("post_"):
+        freshness.content_changed(schedule=sender is Post)
+
+
+@receiver(post_save, sender=get_user_model())
+def author_names_are_stale(sender, update_fields=None, **kwargs):
+    if update_fields is None or set(update_fields) - {"last_login", "password"}:
+        freshness.content_changed()
 
 
 @receiver([post_save, post_delete], sender=Post)

@@ -21,9 +21,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
-from . import guesses, query_strings, themes, worker
+from . import fill, guesses, query_strings, themes, worker
 from .archives import PostIndex, SearchResults
-from .content import render_single, split_pages
+from .content import kept_single, render_single, split_pages
 from .converters import parse_id
 from .models import PASSWORD_COOKIE, Media, Post, SiteOptions, password_token
 from .stats import counter
@@ -130,10 +130,14 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
     if not 1 <= page <= len(pages):
         raise Http404
     content = entry.visible_content(request)
-    if count_view and entry.is_published:
-        views = counter.record_view(entry, request)
-    else:
-        views = counter.current_views(entry)
+    counted = count_view and entry.is_published
+    if not content.unlocked:
+        body = ""
+    elif count_view:
+        body = kept_single(entry, page)
+    else:  # a preview of unsaved changes
+        body = render_single(content.body, entry.pk, page)
+    views = counter.record_view(entry, request) if counted else counter.current_views(entry)
     headers = {}
     if entry.pings_open and entry.is_published:
         headers["X-Pingback"] = request.build_absolute_uri(reverse("xmlrpc"))
@@ -142,8 +146,8 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
         "post": entry,
         "unlocked": content.unlocked,
         "content": content,
-        "body": render_single(content.body, entry.pk, page) if content.unlocked else "",
-        "views": views,
+        "body": body,
+        "views": fill.marker("views"),
         "page": page,
         "pages": range(1, len(pages) + 1),
         "comment_page": comment_page,
@@ -152,9 +156,18 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
         **(extra or {}),
     }
     response = themes.render(request, templates, context, headers=headers)
+    response.add_post_render_callback(lambda done: fill_response(request, done, views))
+    response.views_of = (entry.pk, counted)  # a page served from the page cache counts too
     if entry.password or not entry.is_published:
         add_never_cache_headers(response)  # a protected, private or previewed entry
     return response
+
+
+def fill_response(request, response, views):
+    """This response's own values in place of the markers; the page as rendered, markers and
+    all, stays on `response.unfilled_content` for the page cache."""
+    response.unfilled_content = response.content
+    response.content = fill.fill(request, response.content, {"views": views})
 
 
 @require_POST

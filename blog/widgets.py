@@ -28,10 +28,15 @@ def _next_version():
         cache.set(VERSION_KEY, time.time_ns(), None)
 
 
+def cache_key(names):
+    """The key of the widgets' data, new whenever content or discussion changes."""
+    version = cache.get_or_set(VERSION_KEY, time.time_ns, None)
+    return f"inkwell:widgets:{version}:{','.join(names)}"
+
+
 def sidebar_data(names):
     """The data of the widgets `names`, in order: [(name, data)]; one cache read when warm."""
-    version = cache.get_or_set(VERSION_KEY, time.time_ns, None)
-    key = f"inkwell:widgets:{version}:{','.join(names)}"
+    key = cache_key(names)
     data = cache.get(key)
     if data is None:
         data = [(name, WIDGET_DATA[name]()) for name in names]

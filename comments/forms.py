@@ -8,11 +8,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.validators import URLValidator
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_comments.forms import CommentSecurityForm
 from django_comments_xtd.forms import XtdCommentForm
 
 from blog.converters import parse_id
-from blog.models import SiteOptions
+from blog.models import Post, SiteOptions
 from blog.text import xml_text
 
 from .models import Comment
@@ -22,6 +24,31 @@ WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 NO_PARENT = _("Error: The comment you are replying to does not exist on this post.")
 TOKEN_SALT = "inkwell.comment-form-token"
 TOKEN_MAX_AGE = 2 * 3600
+
+
+def make_token(post_pk, issued=None):
+    """A signed, single-use token: which post, a nonce, when the form was served."""
+    issued = int(time.time() if issued is None else issued)
+    payload = f"{post_pk}:{secrets.token_urlsafe(12)}:{issued}"
+    return signing.Signer(salt=TOKEN_SALT).sign(payload)
+
+
+def one_time_fields(request, post_pk):
+    """The form's hidden fields that are new on every page served (the rest of the form may
+    come from a cache): when it was served, signed as django-comments checks it, and the
+    single-use token."""
+    timestamp = str(int(time.time()))
+    security_hash = CommentSecurityForm.generate_security_hash(
+        None, str(Post._meta), str(post_pk), timestamp
+    )
+    return format_html(
+        '<input type="hidden" name="timestamp" value="{}" id="id_timestamp">'
+        '<input type="hidden" name="security_hash" value="{}" id="id_security_hash">'
+        '<input type="hidden" name="token" value="{}" id="id_token">',
+        timestamp,
+        security_hash,
+        make_token(post_pk, timestamp),
+    )
 
 
 class CommentForm(XtdCommentForm):
@@ -105,10 +132,7 @@ class CommentForm(XtdCommentForm):
         return text
 
     def make_token(self, issued=None):
-        """A signed, single-use token: which post, a nonce, when the form was served."""
-        issued = int(time.time() if issued is None else issued)
-        payload = f"{self.target_object.pk}:{secrets.token_urlsafe(12)}:{issued}"
-        return signing.Signer(salt=TOKEN_SALT).sign(payload)
+        return make_token(self.target_object.pk, issued)
 
     def clean_token(self):
         try:

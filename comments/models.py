@@ -61,6 +61,12 @@ class Comment(XtdComment):
         help_text=_("Only approved comments are shown to readers."),
         verbose_name=_("state"),
     )
+    comment_html = models.TextField(
+        "text as shown",
+        blank=True,
+        editable=False,
+        help_text="The text sanitised and made into paragraphs, kept current on every save.",
+    )
 
     objects = CommentManager()
 

@@ -4,15 +4,17 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from blog import widgets
+from blog import freshness, widgets
 from blog.models import PUBLISHED_STATUSES, Discussion, Post
 
+from .markup import render_comment_text
 from .models import Comment
 from .pings.outgoing import send_pings
+from .thread_cache import discussion_changed
 
 _pings_paused = ContextVar("pings_paused", default=False)
 
@@ -30,6 +32,20 @@ def no_outgoing_pings():
 @receiver([post_save, post_delete], sender=Comment)
 def refresh_widgets(sender, **kwargs):
     widgets.invalidate()
+
+
+@receiver(pre_save, sender=Comment)
+def render_text(sender, instance, update_fields=None, **kwargs):
+    """Every way a comment is saved (form, admin, pings, import) stores its shown HTML; a save
+    limited to some fields must list comment_html with comment to store it."""
+    if update_fields is None or "comment" in update_fields:
+        instance.comment_html = render_comment_text(instance.comment)
+
+
+@receiver([post_save, post_delete], sender=Comment)
+def refresh_discussion(sender, instance, **kwargs):
+    discussion_changed(instance.object_pk)
+    freshness.content_changed()  # counts, recent comments, the post's page
 
 
 @receiver(post_save, sender=Post)

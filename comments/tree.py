@@ -1,5 +1,6 @@
 """A post's discussion as the page shows it: one query, nested and flattened at the display
-depth, paged by top-level comments as WordPress's "break comments into pages"."""
+depth, paged by top-level comments as WordPress's "break comments into pages", and listed in
+document order so one template loop draws the whole tree."""
 
 import math
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ class Node:
     depth: int
     children: list = field(default_factory=list)
     can_reply: bool = False
+    closes: range = range(0)  # after this leaf: how many enclosing replies lists end
 
     @property
     def awaiting_moderation(self):
@@ -31,6 +33,24 @@ class Thread:
     count: int
     page: int = 1
     pages: int = 1
+
+    @property
+    def in_document_order(self):
+        """Every shown node, parents before their replies; a leaf's `closes` says how many
+        `</ol></li>` follow it."""
+        nodes = []
+
+        def walk(siblings, tail):
+            for n, node in enumerate(siblings):
+                nodes.append(node)
+                closing = tail if n == len(siblings) - 1 else 0
+                if node.children:
+                    walk(node.children, closing + 1)
+                else:
+                    node.closes = range(closing)
+
+        walk(self.roots, 0)
+        return nodes
 
 
 def held_comment_hash(comment):

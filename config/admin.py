@@ -9,18 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 # WordPress's menu: (section, [(app_label, object_name, label)]), in its order.
 MENU = [
-    ("Posts", [("blog", "Post", "All Posts"), ("blog", "Category", "Categories"),
-               ("blog", "Tag", "Tags")]),
-    ("Media", [("blog", "Media", "Library")]),
-    ("Pages", [("blog", "Page", "All Pages")]),
-    ("Comments", [("comments", "Comment", "Comments")]),
-    ("Appearance", [("blog", "SiteOptions", "Themes and Widgets")]),
-    ("Users", [("auth", "User", "All Users"),
-               ("wordpress", "ApplicationPassword", "Application Passwords")]),
-    ("Tools", [("blog", "ImportJob", "Import"), (None, "wordpress-export", "Export")]),
-    ("Settings", [("blog", "SiteOptions", "General, Reading, Discussion")]),
+    (_("Posts"), [("blog", "Post", _("All Posts")), ("blog", "Category", _("Categories")),
+               ("blog", "Tag", _("Tags"))]),
+    (_("Media"), [("blog", "Media", _("Library"))]),
+    (_("Pages"), [("blog", "Page", _("All Pages"))]),
+    (_("Comments"), [("comments", "Comment", _("Comments"))]),
+    (_("Appearance"), [("blog", "SiteOptions", _("Themes and Widgets"))]),
+    (_("Users"), [("auth", "User", _("All Users")),
+               ("wordpress", "ApplicationPassword", _("Application Passwords"))]),
+    (_("Tools"), [("blog", "ImportJob", _("Import")), (None, "wordpress-export", _("Export"))]),
+    (_("Settings"), [("blog", "SiteOptions", _("General, Reading, Discussion"))]),
 ]  # fmt: skip
-DEVELOPER_SECTION = "Developer tools (superusers)"
+DEVELOPER_SECTION = _("Developer tools (superusers)")
 # Menu items that are admin pages rather than models, with the permission each needs.
 TOOL_PERMISSIONS = {"wordpress-export": "blog.add_importjob"}
 
@@ -44,7 +44,7 @@ class InkwellAdminSite(admin.AdminSite):
                 elif (app, name) in found:
                     placed.add((app, name))
                     models.append({**found[(app, name)], "name": label})
-            if section == "Comments" and models and (pending := self.pending_comments(request)):
+            if section == _("Comments") and models and (pending := self.pending_comments(request)):
                 models[0]["name"] = _("Comments (%(count)d)") % {"count": pending}
             if models:
                 menu.append(self._section(section, models))
@@ -57,7 +57,7 @@ class InkwellAdminSite(admin.AdminSite):
     def _section(name, models):
         return {
             "name": name,
-            "app_label": name.split()[0].lower(),
+            "app_label": str(name).split()[0].lower(),
             "app_url": models[0]["admin_url"],
             "has_module_perms": True,
             "models": models,

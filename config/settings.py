@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
     "blog.security_headers.ContentSecurityPolicyMiddleware",
     "wordpress.middleware.RestDiscoveryMiddleware",
+    "blog.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -174,7 +175,7 @@ else:
     }
 # Views counted but not yet written (blog/stats/buffer.py): Redis, else a SQLite file.
 INKWELL_VIEWS_BUFFER = REDIS_URL or str(VAR_DIR / _beside_database("views-buffer"))
-INKWELL_VIEWS_FLUSH_SECONDS = float(os.environ.get("INKWELL_VIEWS_FLUSH_SECONDS", "2"))
+INKWELL_VIEWS_FLUSH_SECONDS = float(os.environ.get("INKWELL_VIEWS_FLUSH_SECONDS", "1"))
 
 TASKS = {
     "default": {
@@ -261,6 +262,9 @@ COMMENTS_XTD_THREADED_EMAILS = False
 # Stored depth; the depth shown is a site option (WordPress: 5, up to 10).
 COMMENTS_XTD_MAX_THREAD_LEVEL = 10
 COMMENT_MAX_LENGTH = 65525
+
+# Anonymous readers get pages from the shared cache (blog/page_cache.py); off for measuring.
+INKWELL_PAGE_CACHE = env_bool("INKWELL_PAGE_CACHE", True)
 
 # Single-post loads by these user agents are not counted as views (case-insensitive substrings).
 INKWELL_BOT_USER_AGENTS = env_list(

@@ -7,12 +7,15 @@ import pytest
 from django.db import connection
 
 from blog.models import PostViews
+from blog.stats import counter
 from tests.factories import PostFactory
 
 READER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
 
 def views_of(post):
+    """What the database holds once the counted views still buffered are written."""
+    counter.flush_all()
     return PostViews.objects.get(post=post).count
 
 

@@ -4,11 +4,12 @@ import json
 import re
 
 from django import template
-from django.utils import timezone
+from django.core.cache import cache
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .. import themes, widgets
+from .. import freshness, themes, widgets
 from ..models import Post
 
 ENTITY_RE = re.compile(r"(&#?\w+;)")
@@ -19,9 +20,21 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def sidebar(context):
-    names = context["site"].widget_names
+    """The sidebar, cached as HTML as long as its data (the search box shows `?s=` as typed)."""
+    request, site = context["request"], context["site"]
+    names = site.widget_names
+    key = None
+    if "s" not in request.GET:
+        fingerprint = freshness.options_fingerprint(site)
+        key = f"{widgets.cache_key(names)}:html:{fingerprint}:{translation.get_language()}"
+        html = cache.get(key)
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 - rendered by the theme's template
     template_ = themes.get_template(["sidebar.html"])
-    return template_.render({"widgets": widgets.sidebar_data(names), "request": context["request"]})
+    html = template_.render({"widgets": widgets.sidebar_data(names), "request": request})
+    if key:
+        cache.set(key, html, widgets.TIMEOUT)
+    return html
 
 
 @register.filter
@@ -82,11 +95,28 @@ def post_json_ld(context, post, description):
 
 @register.filter
 def adjacent_post(post, direction):
-    """The previous or next published post by date, as WordPress's post navigation links."""
-    published = Post.objects.published().posts().only("post_type", "title", "slug", "published_at")
-    if direction == "previous":
-        return published.filter(published_at__lt=post.published_at).first()
-    return published.filter(published_at__gt=post.published_at).order_by("published_at").first()
+    """The previous or next published post by date, as WordPress's post navigation links;
+    both looked up once per content version."""
+    neighbours = post.__dict__.get("_neighbours")
+    if neighbours is None:
+        key = (
+            f"inkwell:neighbours:{post.pk}:{post.published_at.timestamp()}:"
+            f"{freshness.content_version()}"
+        )
+        neighbours = cache.get(key)
+        if neighbours is None:
+            published = (
+                Post.objects.published().posts().only("post_type", "title", "slug", "published_at")
+            )
+            neighbours = {
+                "previous": published.filter(published_at__lt=post.published_at).first(),
+                "next": published.filter(published_at__gt=post.published_at)
+                .order_by("published_at")
+                .first(),
+            }
+            cache.set(key, neighbours, 86400)
+        post.__dict__["_neighbours"] = neighbours
+    return neighbours["previous" if direction == "previous" else "next"]
 
 
 @register.filter

@@ -3,27 +3,45 @@
 import hashlib
 
 from django import template
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.safestring import mark_safe
 
+from blog import fill, themes
 from blog.converters import parse_id
+from blog.freshness import options_fingerprint
 from blog.models import SiteOptions
 
 from .. import cookies
 from ..forms import CommentForm
 from ..markup import render_comment_text
 from ..models import Comment
+from ..thread_cache import fragment_key, version
 from ..tree import build_thread, comment_page_url, held_comment_id, paginate, shown_comments
 
 register = template.Library()
+
+
+def _held_id(request):
+    """The held comment this reader may see: theirs, through its signed link."""
+    if (unapproved := parse_id(request.GET.get("unapproved"))) is not None:
+        signed_id = held_comment_id(request.GET.get("moderation-hash"))
+        return signed_id if signed_id == unapproved else None
+    return None
+
+
+@register.simple_tag(takes_context=True)
+def comment_thread_key(context, post):
+    """The cache key of the discussion this reader sees (see comments/thread_cache.py)."""
+    request = context["request"]
+    return fragment_key(post, SiteOptions.get(), context.get("comment_page"), _held_id(request))
 
 
 @register.simple_tag(takes_context=True)
 def comment_thread(context, post):
     """The comments this reader sees on this comment page (`comment_page` in the context)."""
     request, options = context["request"], SiteOptions.get()
-    held_id = None
-    if (unapproved := parse_id(request.GET.get("unapproved"))) is not None:
-        signed_id = held_comment_id(request.GET.get("moderation-hash"))
-        held_id = signed_id if signed_id == unapproved else None
+    held_id = _held_id(request)
     thread = build_thread(shown_comments(post, held_id), options.comment_depth)
     page = paginate(thread, options, context.get("comment_page"))
     if page is None:
@@ -35,6 +53,52 @@ def comment_thread(context, post):
 @register.simple_tag
 def comment_page_link(post, page):
     return comment_page_url(post, page, SiteOptions.get())
+
+
+FORM_TIMEOUT = 86400
+
+
+def _form_key(request, post):
+    """What the rendered form depends on; None for a reader whose own details fill it in."""
+    if cookies.remembered(request):
+        return None
+    user = request.user
+    who = f"{user.pk}:{user.get_full_name()}:{user.get_username()}" if user.is_authenticated else ""
+    reply_to = request.GET.get("replytocom", "")
+    parts = (
+        post.pk,
+        post.updated_at.timestamp() if post.updated_at else "",
+        post.comments_open,
+        options_fingerprint(SiteOptions.get()),
+        translation.get_language(),
+        who,
+        reply_to if reply_to.isdigit() else "",
+        version(post.pk) if reply_to else "",  # the comment replied to may have changed
+    )
+    digest = hashlib.md5(repr(parts).encode(), usedforsecurity=False).hexdigest()
+    return f"inkwell:comment-form:{digest}"
+
+
+@register.simple_tag(takes_context=True)
+def comment_form_html(context, post):
+    """The Leave a Reply form. It is the same for every anonymous reader of the post (and for
+    each signed-in user), so it is cached with its CSRF token and one-time fields as markers,
+    which the view fills in for each response (blog/fill.py)."""
+    key = _form_key(context["request"], post)
+    html = cache.get(key) if key else None
+    if html is None:
+        template_ = themes.get_template(["partials/comment-form.html"]).template
+        with context.push(csrf_token=fill.marker("csrf")):
+            html = template_.render(context)
+        if key:
+            cache.set(key, html, FORM_TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - rendered by the theme's template, escaped there
+
+
+@register.simple_tag
+def comment_form_one_time_fields(post):
+    """The form's timestamp, its signature and the single-use token: new on every response."""
+    return mark_safe(fill.marker("comment-form", post.pk))  # noqa: S308 - letters and digits
 
 
 @register.simple_tag(takes_context=True)
@@ -53,6 +117,9 @@ def comment_form(context, post):
 
 @register.filter
 def comment_text(comment):
+    """The text as rendered when the comment was saved (rendered now for rows written in bulk)."""
+    if comment.comment_html or not comment.comment:
+        return mark_safe(comment.comment_html)  # noqa: S308 - sanitised by render_comment_text
     return render_comment_text(comment.comment)
 
 

@@ -10,7 +10,7 @@
     function update() {
       var when = new Date(day.value + "T" + (time.value || "00:00:00"));
       var future = !isNaN(when) && when.getTime() > Date.now() + 60000;
-      button.textContent = future ? "Schedule" : "Publish";
+      button.textContent = future ? button.dataset.schedule : button.dataset.publish;
     }
     day.addEventListener("input", update);
     time.addEventListener("input", update);

@@ -1,0 +1,55 @@
+"""The pieces of a page that must be new on every response (the CSRF token, the comment form's
+one-time fields, the live view count): templates write markers for them, so the HTML around
+them can be cached, and `fill` puts this request's values in on the way out.
+
+A marker holds a secret derived from SECRET_KEY, so no text an author or commenter writes can
+be taken for one.
+"""
+
+import functools
+import re
+
+from django.middleware.csrf import get_token
+from django.utils.crypto import salted_hmac
+
+_fillers = {}
+
+
+@functools.cache
+def _prefix():
+    return "inkwell" + salted_hmac("inkwell.fill-markers", "v1").hexdigest()[:24]
+
+
+@functools.cache
+def _marker_re():
+    return re.compile(rf"{_prefix()}\.([a-z-]+)\.(\w*)\.".encode())
+
+
+def register(name, function):
+    """`function(request, argument)` returns the HTML that replaces marker `name`."""
+    _fillers[name] = function
+
+
+def marker(name, argument=""):
+    return f"{_prefix()}.{name}.{argument}."
+
+
+def fill(request, content, values=None):
+    """`content` (bytes) with every marker replaced: by `values[name]` when given, else by the
+    registered filler."""
+    if _prefix().encode() not in content:
+        return content
+    values = values or {}
+
+    def replace(match):
+        name, argument = match.group(1).decode(), match.group(2).decode()
+        if name in values:
+            return str(values[name]).encode()
+        filler = _fillers.get(name)
+        return str(filler(request, argument)).encode() if filler else b""
+
+    return _marker_re().sub(replace, content)
+
+
+register("csrf", lambda request, argument: get_token(request))
+register("csp-nonce", lambda request, argument: getattr(request, "csp_nonce", ""))

@@ -1,0 +1,75 @@
+"""When cached HTML goes stale: the site's content version, one value in the shared cache that
+moves on with every change a reader could see (an entry published or edited, a comment, a
+setting, the theme), and by itself when a scheduled post becomes due. Rendered pages and page
+parts are cached under keys holding it, so they all go stale at once, in every process."""
+
+import hashlib
+import secrets
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+VERSION_KEY = "inkwell:content:version"
+DUE_KEY = "inkwell:content:next-due"  # when the next scheduled post comes out; 0 when none
+NOTHING_DUE = 0
+
+
+def _new_version():
+    return f"{time.time_ns():x}.{secrets.token_hex(4)}"
+
+
+def _next_due():
+    from .models import Post, Status
+
+    upcoming = (
+        Post.objects.filter(
+            status__in=[Status.PUBLISH, Status.FUTURE], published_at__gt=timezone.now()
+        )
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    return upcoming.timestamp() if upcoming else NOTHING_DUE
+
+
+def content_version():
+    """The current content version (one cache read, a query only after a change)."""
+    found = cache.get_many([VERSION_KEY, DUE_KEY])
+    version, due = found.get(VERSION_KEY), found.get(DUE_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), None)
+        version = cache.get(VERSION_KEY)
+    if due is None:
+        due = _next_due()
+        cache.set(DUE_KEY, due, None)
+    if due != NOTHING_DUE and time.time() >= due:
+        _bump(schedule=True)
+        return cache.get(VERSION_KEY)
+    return version
+
+
+def _bump(schedule=True):
+    cache.set(VERSION_KEY, _new_version(), None)
+    if schedule:
+        cache.delete(DUE_KEY)
+
+
+def content_changed(schedule=False):
+    """Everything rendered is stale: now, and again once the change is committed (a reader
+    who read the old rows just before the commit may have cached them in between).
+    `schedule`: entries changed, so the next scheduled publication is looked up again."""
+    _bump(schedule)
+    transaction.on_commit(lambda: _bump(schedule))
+
+
+def options_fingerprint(options):
+    """A digest of every setting, so any changed setting (date format, thread depth, avatars,
+    theme…) makes a different cache key; computed once per options object."""
+    fingerprint = options.__dict__.get("_fingerprint")
+    if fingerprint is None:
+        values = [getattr(options, f.attname) for f in options._meta.concrete_fields]
+        fingerprint = hashlib.md5(repr(values).encode(), usedforsecurity=False).hexdigest()
+        options.__dict__["_fingerprint"] = fingerprint
+    return fingerprint

@@ -1,0 +1,150 @@
+"""The page cache for anonymous readers: the post page, pages, home, archives and feeds, kept
+in the shared cache under the site's content version (blog/freshness.py), so a publish, an
+edit, a comment, a setting or a theme switch makes every kept page stale at once.
+
+Only readers who could be shown nothing of their own get kept pages: no session (signed in),
+no commenter cookies (their details pre-fill the form) and no post-password cookie. On a hit
+the view is still counted, and the pieces that are new on every response (the live count, the
+CSRF token, the comment form's one-time fields, the CSP nonce) are filled into the kept bytes
+(blog/fill.py); a kept page never holds one reader's token.
+"""
+
+import re
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response
+from django.utils.http import parse_http_date_safe
+
+from . import fill, freshness
+from .models import PASSWORD_COOKIE
+from .stats import counter
+
+TIMEOUT = 3600
+KEPT_PAGES = {
+    "blog:home",
+    "blog:home-page",
+    "blog:post",
+    "blog:post-page",
+    "blog:post-comment-page",
+    "blog:category",
+    "blog:category-page",
+    "blog:tag",
+    "blog:tag-page",
+    "blog:author",
+    "blog:author-page",
+    "blog:year",
+    "blog:year-page",
+    "blog:month",
+    "blog:month-page",
+    "blog:day",
+    "blog:day-page",
+    "blog:feed",
+    "blog:feed-atom",
+    "blog:category-feed",
+    "blog:category-feed-atom",
+    "blog:tag-feed",
+    "blog:tag-feed-atom",
+    "blog:author-feed",
+    "blog:author-feed-atom",
+    "comments-feed",
+    "comments-feed-atom",
+    "post-comments-feed",
+    "post-comments-feed-atom",
+    "page",
+}
+KEPT_HEADERS = {
+    "content-type",
+    "content-language",
+    "etag",
+    "last-modified",
+    "link",
+    "x-pingback",
+}
+PERSONAL_COOKIE_PREFIXES = ("comment_author",)  # WordPress's commenter cookies
+RAW_CSRF_RE = re.compile(rb'name="csrfmiddlewaretoken" value="(?!inkwell)')
+
+
+class _CountedPost:
+    """What the counter needs of a post whose page came from the cache: its key."""
+
+    def __init__(self, pk):
+        self.pk = pk
+
+
+def may_use(request):
+    """A reader who gets kept pages: an anonymous GET with no query and no cookie of theirs."""
+    if request.method != "GET" or request.META.get("QUERY_STRING"):
+        return False
+    cookies = request.COOKIES
+    if settings.SESSION_COOKIE_NAME in cookies or PASSWORD_COOKIE in cookies:
+        return False
+    return not any(name.startswith(PERSONAL_COOKIE_PREFIXES) for name in cookies)
+
+
+def _key(request):
+    return (
+        f"inkwell:page:{freshness.content_version()}:{request.scheme}:{request.get_host()}:"
+        f"{translation.get_language()}:{request.path}"
+    )
+
+
+class PageCacheMiddleware:
+    """Serve kept pages to readers who may have them; keep what they were served."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not getattr(settings, "INKWELL_PAGE_CACHE", True) or not may_use(request):
+            return self.get_response(request)
+        key = _key(request)
+        kept = cache.get(key)
+        if kept is not None:
+            return self.serve(request, kept)
+        response = self.get_response(request)
+        entry = self.entry_for(request, response)
+        if entry is not None:
+            cache.set(key, entry, TIMEOUT)
+        return response
+
+    def serve(self, request, kept):
+        status, headers, content, entry = kept
+        values = {}
+        if entry is not None:
+            post_pk, count = entry
+            post = _CountedPost(post_pk)
+            views = counter.record_view(post, request) if count else counter.current_views(post)
+            values["views"] = views
+        response = HttpResponse(fill.fill(request, content, values), status=status)
+        for name, value in headers:
+            response[name] = value
+        response["X-Inkwell-Cache"] = "hit"
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        return get_conditional_response(
+            request, etag=response.get("ETag"), last_modified=last_modified, response=response
+        )
+
+    def entry_for(self, request, response):
+        """(status, headers, content with markers, post to count) when the page may be kept."""
+        match = request.resolver_match
+        if response.status_code != 200 or response.streaming or match is None:
+            return None
+        if match.view_name not in KEPT_PAGES:
+            return None
+        cache_control = response.get("Cache-Control", "")
+        if any(word in cache_control for word in ("private", "no-cache", "no-store")):
+            return None
+        if response.cookies.keys() - {settings.CSRF_COOKIE_NAME}:
+            return None
+        content = getattr(response, "unfilled_content", response.content)
+        if RAW_CSRF_RE.search(content):
+            return None  # a token of this reader's own, rendered without a marker
+        nonce = str(getattr(request, "csp_nonce", "") or "")
+        if nonce:
+            content = content.replace(nonce.encode(), fill.marker("csp-nonce").encode())
+        headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
+        response["X-Inkwell-Cache"] = "miss"
+        return (200, headers, content, getattr(response, "views_of", None))
