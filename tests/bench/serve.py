@@ -190,9 +190,10 @@ class Server:
                 time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer {path} within {timeout}s; see {self.log}")
 
-    def get(self, path):
+    def get(self, path, cookie=None):
         """The page's bytes, asked with an empty User-Agent (not counted as a view)."""
-        request = urllib.request.Request(self.url + path, headers={"User-Agent": ""})
+        headers = {"User-Agent": "", **({"Cookie": cookie} if cookie else {})}
+        request = urllib.request.Request(self.url + path, headers=headers)
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.read()
 
@@ -386,6 +387,9 @@ def drive(posts, cookie, var, note):
             saved = var / f"ceiling-{comments}.html"
             saved.write_bytes(inkwell.get(pages[(comments, "anonymous", CONNECTIONS[0])]))
             ceiling_files[f"/ceiling/{comments}/"] = str(saved)
+        signed_in = inkwell.get(pages[(COMMENTS[0], "signed-in", CONNECTIONS[0])], cookie)
+        if b'id="logout-form"' not in signed_in:
+            raise RuntimeError("the signed-in page was served as to an anonymous reader")
         (var / "ceiling.json").write_text(json.dumps(ceiling_files))
         env["INKWELL_BENCH_CEILING"] = str(var / "ceiling.json")
         ceiling = servers.enter_context(
