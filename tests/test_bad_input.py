@@ -351,3 +351,31 @@ def test_comment_form_with_a_timestamp_no_clock_shows_is_refused_and_not_saved(c
     response = client.post("/comments/post/", comment_form_data(post, timestamp="9" * 309))
     assert response.status_code == 400
     assert not Comment.objects.exists()
+
+
+def test_import_of_a_file_in_an_encoding_that_does_not_exist_is_refused_with_a_reason():
+    import io
+
+    from wordpress import wxr
+    from wordpress.importer import Importer
+
+    export = b'<?xml version="1.0" encoding="U-F-8"?>\n<rss version="2.0"><channel/></rss>'
+    with pytest.raises(wxr.WXRError, match="encoding that does not exist"):
+        Importer().run(io.BytesIO(export))
+    assert not Post.objects.exists()
+
+
+def test_import_gives_two_authors_whose_logins_differ_after_150_characters_one_account():
+    import io
+
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import UserFactory
+    from tests.test_fuzz_import import SEED, replace_field
+    from wordpress.importer import Importer
+
+    UserFactory(username="admin", is_superuser=True)
+    export = replace_field(SEED, "dc:creator", 0, "w" * 150 + "1", cdata=False)
+    export = replace_field(export, "dc:creator", 1, "w" * 150 + "2", cdata=False)
+    Importer().run(io.BytesIO(export.encode()))
+    assert get_user_model().objects.filter(username="w" * 150).count() == 1
