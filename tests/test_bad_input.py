@@ -379,3 +379,25 @@ def test_import_gives_two_authors_whose_logins_differ_after_150_characters_one_a
     export = replace_field(export, "dc:creator", 1, "w" * 150 + "2", cdata=False)
     Importer().run(io.BytesIO(export.encode()))
     assert get_user_model().objects.filter(username="w" * 150).count() == 1
+
+
+def test_source_page_with_a_link_no_parser_reads_still_counts_its_other_links(
+    client, monkeypatch, trusting
+):
+    from comments.pings import pingback
+
+    post = PostFactory()
+    target = "http://testserver" + post.get_absolute_url()
+    page = fetch.Response(
+        url="https://other.example/post",
+        status=200,
+        headers={"content-type": "text/html"},
+        body=(
+            '<title>Theirs</title><a href="http://[::1/">odd</a>'
+            f'<link rel="pingback" href="http://[::1/"><a href="{target}">this</a>'
+        ).encode(),
+    )
+    monkeypatch.setattr(pingback.fetch, "fetch", lambda url, **kwargs: page)
+    answer = xmlrpc_call(client, xmlrpc.client.dumps((page.url, target), "pingback.ping"))
+    assert "registered" in answer[0][0]
+    assert Comment.objects.get().user_name == "Theirs"

@@ -54,18 +54,25 @@ class PageReader(HTMLParser):
             self.in_title = True
         elif tag in ("script", "style"):
             self._skip += 1
-        elif tag == "a" and attrs.get("href"):
+        elif tag == "a" and (href := self._absolute(attrs.get("href"))):
             self._open_link = {
-                "href": urljoin(self.base_url, attrs["href"].strip()),
+                "href": href,
                 "start": self._length,
                 "text": "",
             }
         elif (
             tag == "link"
-            and attrs.get("href")
+            and (href := self._absolute(attrs.get("href")))
             and "pingback" in (attrs.get("rel") or "").lower().split()
         ):
-            self.pingback_links.append(urljoin(self.base_url, attrs["href"].strip()))
+            self.pingback_links.append(href)
+
+    def _absolute(self, href):
+        """The link's absolute URL, or None for none or one no parser reads (http://[::1/)."""
+        try:
+            return urljoin(self.base_url, href.strip()) if href else None
+        except ValueError:
+            return None
 
     def handle_endtag(self, tag):
         if tag == "title":
