@@ -1,7 +1,7 @@
 """Per-request settings taken from the site's options, and addresses refused before anything
 reads them."""
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, QueryDict
 from django.utils import timezone, translation
 
 from .languages import site_language
@@ -9,16 +9,22 @@ from .models import SiteOptions
 
 
 class RefuseNulMiddleware:
-    """An address holding a NUL character is a bad request: no page has one, and PostgreSQL
-    refuses every query that would carry it (slugs, paths, search terms, admin filters)."""
+    """PostgreSQL refuses a NUL character in every query, and no text holds one: a path with
+    one is a bad request (no page has one); query parameters are read without them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        query = request.META.get("QUERY_STRING", "")
-        if "\x00" in request.path or "\x00" in query or "%00" in query:
+        if "\x00" in request.path:
             return HttpResponseBadRequest("No address holds a NUL character.\n", "text/plain")
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in query or "%00" in query:
+            cleaned = QueryDict(mutable=True)
+            for name, values in request.GET.lists():
+                cleaned.setlist(name.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
         return self.get_response(request)
 
 

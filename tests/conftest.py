@@ -19,7 +19,7 @@ _fuzz = {
     "print_blob": False,
     "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 }
-hypothesis_settings.register_profile("inkwell", max_examples=40, **_fuzz)
+hypothesis_settings.register_profile("inkwell", max_examples=30, **_fuzz)
 hypothesis_settings.register_profile("deep", max_examples=500, **{**_fuzz, "derandomize": False})
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "inkwell"))
 

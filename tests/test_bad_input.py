@@ -307,12 +307,21 @@ def test_password_form_sent_back_to_a_word_goes_to_that_path(client, back):
         "/archives/%00/",
         "/sitemap-%00.xml",
         "/search/a%00b/",
-        "/?s=%00",
-        "/admin/blog/post/?q=a%00",
     ],
 )
-def test_address_with_a_nul_character_is_a_bad_request(admin_client, url):
+def test_path_with_a_nul_character_is_a_bad_request(admin_client, url):
     assert admin_client.get(url).status_code == 400
+
+
+def test_query_parameters_are_read_without_nul_characters(admin_client):
+    PostFactory(title="Tide tables")
+    PostFactory(title="Wind charts")
+    listed = admin_client.get("/admin/blog/post/?q=Ti%00de&status__exact=pub%00lish")
+    assert listed.status_code == 200
+    html = listed.content.decode()
+    assert "Tide tables" in html and "Wind charts" not in html
+    assert admin_client.get("/admin/comments/comment/?object_pk=%00").status_code == 200
+    assert admin_client.get("/?s=%00").status_code == 200
 
 
 def test_trackback_with_nul_characters_is_stored_without_them(client, trusting):
@@ -351,3 +360,53 @@ def test_comment_form_with_a_timestamp_no_clock_shows_is_refused_and_not_saved(c
     response = client.post("/comments/post/", comment_form_data(post, timestamp="9" * 309))
     assert response.status_code == 400
     assert not Comment.objects.exists()
+
+
+def test_import_of_a_file_in_an_encoding_that_does_not_exist_is_refused_with_a_reason():
+    import io
+
+    from wordpress import wxr
+    from wordpress.importer import Importer
+
+    export = b'<?xml version="1.0" encoding="U-F-8"?>\n<rss version="2.0"><channel/></rss>'
+    with pytest.raises(wxr.WXRError, match="encoding that does not exist"):
+        Importer().run(io.BytesIO(export))
+    assert not Post.objects.exists()
+
+
+def test_import_gives_two_authors_whose_logins_differ_after_150_characters_one_account():
+    import io
+
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import UserFactory
+    from tests.test_fuzz_import import SEED, replace_field
+    from wordpress.importer import Importer
+
+    UserFactory(username="admin", is_superuser=True)
+    export = replace_field(SEED, "dc:creator", 0, "w" * 150 + "1", cdata=False)
+    export = replace_field(export, "dc:creator", 1, "w" * 150 + "2", cdata=False)
+    Importer().run(io.BytesIO(export.encode()))
+    assert get_user_model().objects.filter(username="w" * 150).count() == 1
+
+
+def test_source_page_with_a_link_no_parser_reads_still_counts_its_other_links(
+    client, monkeypatch, trusting
+):
+    from comments.pings import pingback
+
+    post = PostFactory()
+    target = "http://testserver" + post.get_absolute_url()
+    page = fetch.Response(
+        url="https://other.example/post",
+        status=200,
+        headers={"content-type": "text/html"},
+        body=(
+            '<title>Theirs</title><a href="http://[::1/">odd</a>'
+            f'<link rel="pingback" href="http://[::1/"><a href="{target}">this</a>'
+        ).encode(),
+    )
+    monkeypatch.setattr(pingback.fetch, "fetch", lambda url, **kwargs: page)
+    answer = xmlrpc_call(client, xmlrpc.client.dumps((page.url, target), "pingback.ping"))
+    assert "registered" in answer[0][0]
+    assert Comment.objects.get().user_name == "Theirs"

@@ -128,6 +128,7 @@ def import_or_refuse(client, document):
 @example(changes=[("wp:comment_parent", 1, "9" * 25, False)])
 @example(changes=[("wp:post_date", 0, "9999-12-31 23:59:59", False)])
 @example(changes=[("wp:comment_author_IP", 0, "\x00", True)])
+@example(changes=[("dc:creator", 0, "9" * 151, False), ("dc:creator", 1, "9" * 152, False)])
 def test_export_with_any_field_values(importing, changes):
     document = SEED
     for name, occurrence, value, cdata in changes:
@@ -144,6 +145,7 @@ def test_export_with_any_field_values(importing, changes):
         max_size=4,
     ),
 )
+@example(cut=len(SEED.encode()), flips=[(31, b"-")])  # <?xml … encoding="U-F-8"?>
 def test_export_cut_short_or_with_bytes_changed(importing, cut, flips):
     document = bytearray(SEED.encode())
     for position, replacement in flips:

@@ -212,6 +212,13 @@ html_bits = st.one_of(
     link=True,
     encoding="utf-8",
 )
+@example(
+    content_type="text/html",
+    status=200,
+    bits=["<a href='http://[::1/'>x</a>", "<link rel=pingback href='http://[::1/'>"],
+    link=True,
+    encoding="utf-8",
+)
 def test_pingback_source_page_of_any_shape(
     client, site, monkeypatch, content_type, status, bits, link, encoding
 ):

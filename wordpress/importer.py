@@ -151,7 +151,7 @@ class Importer:
         if not author.login:
             return
         User = get_user_model()
-        user = User.objects.filter(username=author.login).first()
+        user = User.objects.filter(username=author.login[:150]).first()  # as it is stored
         if user is None:
             first, last = author.first_name, author.last_name
             if not first and not last and author.display_name:

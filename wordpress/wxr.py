@@ -292,6 +292,8 @@ def read(source):
             f"The file is not well-formed XML at line {line}, column {column}: "
             f"{error.msg if hasattr(error, 'msg') else error}."
         ) from error
+    except LookupError as error:  # <?xml encoding="U-F-8"?>
+        raise WXRError(f"The file declares an encoding that does not exist ({error}).") from error
     except UnicodeDecodeError as error:
         raise WXRError(
             f"The file's text is not in the encoding it declares ({error.reason} "

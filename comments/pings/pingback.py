@@ -59,20 +59,30 @@ class PageReader(HTMLParser):
             self.in_title = True
         elif tag in ("script", "style"):
             self._skip += 1
-        if tag in ("a", "link") and "webmention" in (attrs.get("rel") or "").lower().split():
-            self.webmention_links.append(urljoin(self.base_url, (attrs.get("href") or "").strip()))
-        if tag == "a" and attrs.get("href"):
+        rel = (attrs.get("rel") or "").lower().split()
+        # An empty href names the page itself as the webmention endpoint.
+        if tag in ("a", "link") and "webmention" in rel:
+            if endpoint := self._absolute(attrs.get("href") or self.base_url):
+                self.webmention_links.append(endpoint)
+        if tag == "a" and (href := self._absolute(attrs.get("href"))):
             self._open_link = {
-                "href": urljoin(self.base_url, attrs["href"].strip()),
+                "href": href,
                 "start": self._length,
                 "text": "",
             }
         elif (
             tag == "link"
-            and attrs.get("href")
+            and (href := self._absolute(attrs.get("href")))
             and "pingback" in (attrs.get("rel") or "").lower().split()
         ):
-            self.pingback_links.append(urljoin(self.base_url, attrs["href"].strip()))
+            self.pingback_links.append(href)
+
+    def _absolute(self, href):
+        """The link's absolute URL, or None for none or one no parser reads (http://[::1/)."""
+        try:
+            return urljoin(self.base_url, href.strip()) if href else None
+        except ValueError:
+            return None
 
     def handle_endtag(self, tag):
         if tag == "title":
