@@ -53,8 +53,14 @@ def _services(tmp_path):
     admin.execute(f'CREATE DATABASE "{name}"')
     admin.close()
     environ = {"DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name}
-    if os.environ.get("REDIS_URL"):
-        environ["REDIS_URL"] = os.environ["REDIS_URL"]
+    if redis_url := os.environ.get("REDIS_URL"):
+        # Another Redis database than this test process's, whose fixtures clear theirs.
+        parts = urllib.parse.urlsplit(redis_url)
+        number = (int(parts.path.strip("/") or 0) + 8) % 16
+        environ["REDIS_URL"] = urllib.parse.urlunsplit(parts._replace(path=f"/{number}"))
+        import redis
+
+        redis.Redis.from_url(environ["REDIS_URL"]).flushdb()
     return environ, tmp_path / "a", tmp_path / "b"
 
 
