@@ -61,9 +61,9 @@ class PageReader(HTMLParser):
             self._skip += 1
         rel = (attrs.get("rel") or "").lower().split()
         # An empty href names the page itself as the webmention endpoint.
-        if tag in ("a", "link") and "webmention" in rel:
-            if endpoint := self._absolute(attrs.get("href") or self.base_url):
-                self.webmention_links.append(endpoint)
+        webmention = tag in ("a", "link") and "webmention" in rel
+        if webmention and (endpoint := self._absolute(attrs.get("href") or self.base_url)):
+            self.webmention_links.append(endpoint)
         if tag == "a" and (href := self._absolute(attrs.get("href"))):
             self._open_link = {
                 "href": href,
