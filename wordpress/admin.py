@@ -104,9 +104,11 @@ class ImportJobAdmin(admin.ModelAdmin):
             jobs.discard_files(job)
         super().delete_queryset(request, queryset)
 
-    @admin.display(description="Items read")
+    @admin.display(description="Progress")
     def progress(self, job):
-        return jobs.read_progress(job)
+        """Items done of the total, the rate and the time left (the page reloads itself while
+        the import runs)."""
+        return jobs.progress_of(job).text()
 
     @admin.display(description="Summary")
     def summary_table(self, job):

@@ -40,6 +40,10 @@ class ImportJob(models.Model):
     file = models.FileField(upload_to="imports/", storage=private_storage, max_length=300)
     state = models.CharField(max_length=8, choices=State.choices, default=State.QUEUED)
     items_done = models.PositiveIntegerField(default=0)
+    items_total = models.PositiveIntegerField(
+        default=0, help_text="Items in the file, counted before the import starts."
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
