@@ -164,8 +164,9 @@ class Importer:
             options.save()
 
     def _batch(self, events):
-        """Handle events until the batch is full; True once the file has been read."""
-        items = 0
+        """Read events until the batch is full, then write its items; True once the file has
+        been read. Authors and terms come first in a file and are written as they come."""
+        items, comments, finished = [], 0, True
         for kind, value in events:
             if kind == "site":
                 self.summary.site = value
@@ -174,12 +175,25 @@ class Importer:
             elif kind == "term":
                 self._term(value)
             elif kind == "item":
-                self._item(value)
-                items += 1
-                self.state.done += 1
-                if items >= self.batch_items or len(self.comments) >= self.batch_comments:
-                    return False
-        return True
+                items.append(value)
+                comments += len(value.comments)
+                if len(items) >= self.batch_items or comments >= self.batch_comments:
+                    finished = False
+                    break
+        self._items(items)
+        return finished
+
+    def _items(self, items):
+        ids = [item.wp_id for item in items if item.wp_id]
+        self.existing_posts = {post.wp_id: post for post in Post.objects.filter(wp_id__in=ids)}
+        self.existing_media = {entry.wp_id: entry for entry in Media.objects.filter(wp_id__in=ids)}
+        self.new_terms = []  # (through model, row) for entries created in this batch
+        for item in items:
+            self._item(item)
+            self.state.done += 1
+        for through in {through for through, _ in self.new_terms}:
+            rows = [row for model, row in self.new_terms if model is through]
+            through.objects.bulk_create(rows, batch_size=500)
 
     def _author(self, author):
         if not author.login:
@@ -303,7 +317,7 @@ class Importer:
             return None
         self.seen_items.add(item.wp_id)
 
-        post = Post.objects.filter(wp_id=item.wp_id).first()
+        post = self.existing_posts.get(item.wp_id)
         created = post is None
         post = post or Post(wp_id=item.wp_id)
         post.post_type = PostType.POST if item.post_type == "post" else PostType.PAGE
@@ -336,8 +350,16 @@ class Importer:
         if (thumbnail := parse_id(item.meta.get("_thumbnail_id", "").strip())) is not None:
             self.thumbnails[item.wp_id] = thumbnail
         categories, tags = self._item_terms(item)
-        post.categories.set(categories)
-        post.tags.set(tags)
+        if created:  # nothing to compare with: the links are written with the batch's
+            for manager, terms in ((post.categories, categories), (post.tags, tags)):
+                through, source = manager.through, manager.source_field_name
+                self.new_terms += [
+                    (through, through(**{source: post, manager.target_field_name: term}))
+                    for term in dict.fromkeys(terms)
+                ]
+        else:
+            post.categories.set(categories)
+            post.tags.set(tags)
         if (views := parse_id(item.meta.get("views", "").strip())) is not None:
             PostViews.objects.update_or_create(post=post, defaults={"count": views})
         self.summary.count(kind, "created" if created else "updated")
@@ -356,7 +378,7 @@ class Importer:
         if urlsplit(url).scheme.lower() not in ("", "http", "https"):
             self.summary.skip("attachments", label, "its address is not an http(s) URL")
             return None
-        entry = Media.objects.filter(wp_id=item.wp_id).first()
+        entry = self.existing_media.get(item.wp_id)
         created = entry is None
         entry = entry or Media(wp_id=item.wp_id)
         entry.title = item.title[:255]

@@ -133,11 +133,15 @@ class CommentWriter:
         for start in range(0, len(wp_ids), 500):
             for comment in Comment.objects.filter(wp_id__in=wp_ids[start : start + 500]):
                 existing[comment.wp_id] = comment
+        new = []
         for entry in plan:
-            entry.comment = existing.get(entry.data.wp_id)
+            # New comments start as rows of the first table only: a full three-table model
+            # instance costs more to build than the rest of the write.
+            entry.comment = existing.get(entry.data.wp_id) or BaseComment()
             self._fill(entry)
-        new = [entry for entry in plan if entry.data.wp_id not in existing]
-        self._insert_base(new)
+            if entry.data.wp_id not in existing:
+                new.append(entry)
+        BaseComment.objects.bulk_create([entry.comment for entry in new], batch_size=500)
         for entry in plan:
             comment = entry.comment
             comment.thread_id = plan[entry.root].comment.pk
@@ -158,8 +162,7 @@ class CommentWriter:
 
     def _fill(self, entry):
         data, comment = entry.data, entry.comment
-        if comment is None:
-            comment = entry.comment = Comment(wp_id=data.wp_id)
+        comment.wp_id = data.wp_id
         comment.content_type = self.content_type
         comment.object_pk = str(entry.post.pk)
         comment.site_id = settings.SITE_ID
@@ -185,31 +188,30 @@ class CommentWriter:
         comment.is_removed = comment.state in (State.SPAM, State.TRASH)
         comment.level, comment.order, comment.nested_count = entry.level, entry.order, entry.nested
 
-    def _insert_base(self, new):
-        """django_comments rows, which give every new comment its id."""
-        rows = []
-        for entry in new:
-            comment = entry.comment
-            rows.append(
-                BaseComment(**{f.attname: getattr(comment, f.attname) for f in BASE_FIELDS})
-            )
-        BaseComment.objects.bulk_create(rows, batch_size=500)
-        for entry, row in zip(new, rows, strict=True):
-            comment = entry.comment
-            comment.id = comment.comment_ptr_id = comment.xtdcomment_ptr_id = row.pk
-            comment._state.adding, comment._state.db = False, row._state.db
-
     def _insert_rest(self, new):
-        """The rows of the two child tables, in chunks the database accepts."""
-        comments = [entry.comment for entry in new]
-        for model in (XtdComment, Comment):
-            fields = model._meta.local_concrete_fields
-            size = max(1, connection.ops.bulk_batch_size(fields, comments))
-            for start in range(0, len(comments), size):
-                model._base_manager._insert(comments[start : start + size], fields=fields)
+        """The rows of the two child tables: plain values, one executemany each."""
+        if not new:
+            return
+        quote = connection.ops.quote_name
+        for model, columns in CHILD_COLUMNS:
+            names = ", ".join(quote(column) for column in columns)
+            marks = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES ({marks})"
+            values = [[getattr(e.comment, a, d) for a, d in columns.values()] for e in new]
+            with connection.cursor() as cursor:
+                cursor.executemany(sql, values)
 
 
-BASE_FIELDS = [f for f in BaseComment._meta.local_concrete_fields if not f.primary_key]
+def _child_columns(model):
+    """{column: attribute of a BaseComment row}: the parent link is the base row's id; the
+    rest are plain values set by CommentWriter._fill, or the field's default."""
+    columns = {}
+    for f in model._meta.local_concrete_fields:
+        columns[f.column] = ("pk", None) if f.primary_key else (f.attname, f.get_default())
+    return columns
+
+
+CHILD_COLUMNS = [(XtdComment, _child_columns(XtdComment)), (Comment, _child_columns(Comment))]
 
 
 def valid_ip(text):
