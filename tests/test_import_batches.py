@@ -3,14 +3,17 @@ threads (the fields django-comments-xtd itself would compute) and their WordPres
 re-import updates in place, a run that fails late leaves nothing behind, and its progress
 (items done of total, rate, time left) reaches the terminal and the import page."""
 
+import copy
 import io
 from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.utils import load_backend
 
-from blog.models import Category, Media, OldSlug, Post, Tag
+from blog.models import Category, Media, OldSlug, Post, PostViews, Tag
 from comments.models import Comment
 from tests.factories import CommentFactory, PostFactory, UserFactory
 from wordpress import progress as progress_module
@@ -216,6 +219,42 @@ def test_batches_are_committed_as_they_go_and_undone_on_failure(db, monkeypatch)
     assert [done for done, _, _ in seen] == [2, 4, 6, 8, 10]
     assert seen[-1][1] == 9 and seen[-1][2] > 9 + 45
     assert not Post.objects.exists() and not Comment.objects.exists()
+
+
+def impatient_connection():
+    """A second connection to the same database that gives up on a lock after 0.1 s."""
+    config = copy.deepcopy(connection.settings_dict)
+    if connection.vendor == "sqlite":
+        config["OPTIONS"]["timeout"] = 0.1
+    other = load_backend(config["ENGINE"]).DatabaseWrapper(config, "impatient")
+    if connection.vendor == "postgresql":
+        with other.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '100ms'")
+    return other
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reader_can_count_a_view_between_batches():
+    """The import holds no lock between batches: a reader's view-count write goes through at
+    once (a single long transaction made it fail with "database is locked")."""
+    UserFactory(username="admin", is_superuser=True)
+    read = PostFactory()
+    other, counted = impatient_connection(), []
+
+    def progress(state):
+        with other.cursor() as cursor:
+            cursor.execute(
+                "UPDATE blog_postviews SET count = count + 1 WHERE post_id = %s", [read.pk]
+            )
+        counted.append(state.done)
+
+    try:
+        run(export(many_posts(6)), batch_items=2, progress=progress)
+    finally:
+        other.close()
+    assert counted == [2, 4, 6]
+    assert PostViews.objects.get(post=read).count == 3
+    assert Post.objects.filter(wp_id__isnull=False).count() == 6
 
 
 def test_a_failed_reimport_removes_only_what_it_created(db):

@@ -147,7 +147,7 @@ class Importer:
     def _import(self, source):
         started = time.monotonic()
         events = wxr.read(source)
-        finished = False
+        finished, reported = False, 0
         while not finished:
             with transaction.atomic():
                 finished = self._batch(events)
@@ -155,7 +155,8 @@ class Importer:
                 self.ledger.flush()
             self.state.elapsed = time.monotonic() - started
             self.state.total = max(self.state.total, self.state.done)
-            if self.progress:
+            if self.progress and self.state.done > reported:
+                reported = self.state.done
                 self.progress(self.state)
         self._link_later_references()
         if self.old_permalinks:
