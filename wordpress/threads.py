@@ -135,13 +135,13 @@ class CommentWriter:
                 existing[comment.wp_id] = comment
         new = []
         for entry in plan:
-            # New comments start as rows of the first table only: a full three-table model
-            # instance costs more to build than the rest of the write.
-            entry.comment = existing.get(entry.data.wp_id) or BaseComment()
+            # New comments are plain rows, not model instances: building a three-table model
+            # instance costs more than writing it.
+            entry.comment = existing.get(entry.data.wp_id) or Row()
             self._fill(entry)
             if entry.data.wp_id not in existing:
                 new.append(entry)
-        BaseComment.objects.bulk_create([entry.comment for entry in new], batch_size=500)
+        self._insert_base(new)
         for entry in plan:
             comment = entry.comment
             comment.thread_id = plan[entry.root].comment.pk
@@ -163,7 +163,7 @@ class CommentWriter:
     def _fill(self, entry):
         data, comment = entry.data, entry.comment
         comment.wp_id = data.wp_id
-        comment.content_type = self.content_type
+        comment.content_type_id = self.content_type.pk
         comment.object_pk = str(entry.post.pk)
         comment.site_id = settings.SITE_ID
         comment.user_name = (data.author or "Anonymous")[:245]
@@ -188,6 +188,31 @@ class CommentWriter:
         comment.is_removed = comment.state in (State.SPAM, State.TRASH)
         comment.level, comment.order, comment.nested_count = entry.level, entry.order, entry.nested
 
+    def _insert_base(self, new):
+        """django_comments rows, which give every new comment its id (RETURNING, as Django's
+        bulk_create reads it on SQLite and PostgreSQL)."""
+        ops, quote = connection.ops, connection.ops.quote_name
+        names = ", ".join(quote(f.column) for f in BASE_FIELDS)
+        row = f"({', '.join(['%s'] * len(BASE_FIELDS))})"
+        table = quote(BaseComment._meta.db_table)
+        for start in range(0, len(new), BASE_CHUNK):
+            chunk = new[start : start + BASE_CHUNK]
+            values = []
+            for entry in chunk:
+                comment = entry.comment
+                comment.submit_date_db = ops.adapt_datetimefield_value(comment.submit_date)
+                comment.ip_address_db = ops.adapt_ipaddressfield_value(comment.ip_address)
+                values += [getattr(comment, attribute) for attribute in BASE_ATTRIBUTES]
+            sql = (
+                f"INSERT INTO {table} ({names}) VALUES {', '.join([row] * len(chunk))} "
+                f"RETURNING {quote('id')}"
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(sql, values)
+                ids = [found for (found,) in cursor.fetchall()]
+            for entry, pk in zip(chunk, ids, strict=True):
+                entry.comment.pk = pk
+
     def _insert_rest(self, new):
         """The rows of the two child tables: plain values, one executemany each."""
         if not new:
@@ -200,6 +225,21 @@ class CommentWriter:
             values = [[getattr(e.comment, a, d) for a, d in columns.values()] for e in new]
             with connection.cursor() as cursor:
                 cursor.executemany(sql, values)
+
+
+class Row:
+    """A new comment's values on their way to the three tables."""
+
+    user_id = None
+    pk = None
+
+
+BASE_FIELDS = [f for f in BaseComment._meta.local_concrete_fields if not f.primary_key]
+BASE_ATTRIBUTES = [
+    {"submit_date": "submit_date_db", "ip_address": "ip_address_db"}.get(f.attname, f.attname)
+    for f in BASE_FIELDS
+]
+BASE_CHUNK = 50  # rows an insert: within every database's limit on parameters
 
 
 def _child_columns(model):
