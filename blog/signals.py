@@ -28,7 +28,7 @@ def refresh_widgets(sender, **kwargs):
 
 @receiver([post_save, post_delete], sender=Post)
 def update_search_index(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if not raw and search.indexing_after_commit():
         transaction.on_commit(partial(search.index_post, instance.pk))
 
 

@@ -323,3 +323,14 @@ def test_the_command_draws_a_progress_bar(db, tmp_path):
     text = out.getvalue()
     assert "[" + "#" * 30 + "] 100%  3/3 items" in text
     assert "posts" in text and "comments" in text
+
+
+def test_imported_posts_are_found_by_search_and_a_failed_run_leaves_no_match(db, client):
+    UserFactory(username="admin", is_superuser=True)
+    run(export(many_posts(3)), batch_items=2)
+    page = client.get("/?s=Body").content.decode()
+    assert all(f"Post {n}" in page for n in (1, 2, 3))
+    with pytest.raises(WXRError):
+        run(broken_late(many_posts(6)), batch_items=2)
+    page = client.get("/?s=Body").content.decode()
+    assert "Post 3" in page and "Post 4" not in page

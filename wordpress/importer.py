@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog import media as media_files
+from blog import search
 from blog.converters import parse_id
 from blog.forms import sanitize_post_html
 from blog.models import (
@@ -124,27 +125,31 @@ class Importer:
         database's error) after removing whatever the run had written."""
         if self.progress:
             self.state.total = count_items(source)
-        # Restored entries are not news: an import sends no pingbacks.
-        with no_outgoing_pings():
-            if self.dry_run:  # one transaction, rolled back: nothing is ever visible
-                with transaction.atomic():
-                    self._import(source)
-                    transaction.set_rollback(True)
-                return self.summary
-            try:
+        if self.dry_run:  # one transaction, rolled back: nothing is ever visible
+            with transaction.atomic():
                 self._import(source)
-            except BaseException:
-                try:
-                    self.ledger.undo()
-                except Exception:  # the import's own error is the one to report
-                    logger.exception("Could not undo import %s", self.ledger.run)
-                raise
-            self.ledger.forget()
+                transaction.set_rollback(True)
+            return self.summary
+        try:
+            self._import(source)
+        except BaseException:
+            try:  # outside _import's quiet block: deletions reach the search index
+                self.ledger.undo()
+            except Exception:  # the import's own error is the one to report
+                logger.exception("Could not undo import %s", self.ledger.run)
+            raise
+        self.ledger.forget()
         return self.summary
 
     # --- reading ---------------------------------------------------------------------------
 
     def _import(self, source):
+        # Restored entries are not news: an import sends no pingbacks. Its posts are indexed
+        # for search in their batch's transaction, not one by one after it.
+        with no_outgoing_pings(), search.indexed_by_caller():
+            self._import_batches(source)
+
+    def _import_batches(self, source):
         started = time.monotonic()
         events = wxr.read(source)
         finished, reported = False, 0
@@ -340,6 +345,7 @@ class Importer:
         if post.status == Status.TRASH:
             post.trashed_at = post.trashed_at or timezone.now()
         post.save()
+        search.index_saved(post)
         if created:
             self.ledger.add(Post, post.pk)
         if old_slug := unquote(item.meta.get("_wp_old_slug", "").strip())[:200]:
