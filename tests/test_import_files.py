@@ -60,6 +60,8 @@ def test_progress_is_shown_while_running_and_never_written_to_media(admin_client
     page = admin_client.get(f"/admin/blog/importjob/{job.pk}/change/").content.decode()
     assert "Progress" in page and "300 of 1,200 items" in page
     assert re.search(r"(29|30|31) items/s · about (29|30|31) s left", page)
+    listing = admin_client.get("/admin/blog/importjob/").content.decode()
+    assert "300 of 1,200 items" in listing
     assert files_under(places.MEDIA_ROOT) == []
 
 

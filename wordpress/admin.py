@@ -69,7 +69,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "title": "Export", "opts": self.opts}
         return TemplateResponse(request, "admin/wordpress/export.html", context)
 
-    list_display = ["__str__", "state", "created_by", "created_at", "finished_at"]
+    list_display = ["__str__", "state", "progress", "created_by", "created_at", "finished_at"]
     readonly_fields = [
         "state",
         "progress",
