@@ -7,6 +7,8 @@ database ranks and pages the matching IDs; only the posts of the page asked for 
 """
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -116,6 +118,29 @@ class PostgresSearch:
 
 def engine():
     return PostgresSearch() if connection.vendor == "postgresql" else SQLiteFTS5()
+
+
+_indexed_by_caller = ContextVar("indexed_by_caller", default=False)
+
+
+@contextmanager
+def indexed_by_caller():
+    """Saves inside this block are not indexed after commit: the caller (a bulk import)
+    indexes its posts itself, in its own transaction, with `index_saved`."""
+    token = _indexed_by_caller.set(True)
+    try:
+        yield
+    finally:
+        _indexed_by_caller.reset(token)
+
+
+def indexing_after_commit():
+    return not _indexed_by_caller.get()
+
+
+def index_saved(post):
+    """Index a post just saved, inside the caller's transaction."""
+    engine().index(post)
 
 
 def index_post(post_id):

@@ -47,7 +47,7 @@ def author_names_are_stale(sender, update_fields=None, **kwargs):
 
 @receiver([post_save, post_delete], sender=Post)
 def update_search_index(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if not raw and search.indexing_after_commit():
         transaction.on_commit(partial(search.index_post, instance.pk))
 
 

@@ -2,14 +2,18 @@
 private directory (never under /media/), only the import page follows it, and it is deleted
 when the import ends, whether it succeeded or failed."""
 
+import datetime
 import importlib
 import io
+import re
 
 import pytest
+from django.utils import timezone
 
 from blog.models import ImportJob, Post
 from tests.test_wxr_import import WXR_11
 from wordpress import jobs
+from wordpress.progress import Progress
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +51,17 @@ def test_a_waiting_export_is_not_served_under_media(admin_client, client, places
 
 def test_progress_is_shown_while_running_and_never_written_to_media(admin_client, places):
     job = upload(admin_client, WXR_11)
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.RUNNING)
-    jobs.write_progress(job, 300)
+    ImportJob.objects.filter(pk=job.pk).update(
+        state=ImportJob.State.RUNNING,
+        started_at=timezone.now() - datetime.timedelta(seconds=10),
+    )
+    job.refresh_from_db()
+    jobs.record_progress(job, Progress(done=300, total=1200))
     page = admin_client.get(f"/admin/blog/importjob/{job.pk}/change/").content.decode()
-    assert "Items read" in page and ">300<" in page
+    assert "Progress" in page and "300 of 1,200 items" in page
+    assert re.search(r"(29|30|31) items/s · about (29|30|31) s left", page)
+    listing = admin_client.get("/admin/blog/importjob/").content.decode()
+    assert "300 of 1,200 items" in listing
     assert files_under(places.MEDIA_ROOT) == []
 
 
@@ -64,9 +75,9 @@ def test_the_export_and_its_progress_are_deleted_after_success(
     assert Post.objects.filter(wp_id=501).exists()
     assert files_under(places.INKWELL_PRIVATE_DIR) == []
     assert files_under(places.MEDIA_ROOT) == []
-    assert job.items_done == 5  # the count stays on the job once the progress file is gone
+    assert (job.items_done, job.items_total) == (5, 5)  # the count stays on the job
     page = admin_client.get(f"/admin/blog/importjob/{job.pk}/change/").content.decode()
-    assert ">5<" in page
+    assert "5 of 5 items" in page
 
 
 def test_the_export_is_deleted_after_failure(

@@ -415,7 +415,7 @@ def test_admin_import_page_runs_the_import_as_a_task(
     assert job.state == "done", job.error
     assert job.summary["counts"]["posts"]["created"] == 2
     page = admin_client.get(f"/admin/blog/importjob/{job.pk}/change/").content.decode()
-    assert "Items read" in page and "created" in page and "duplicate wp:post_id" in page
+    assert "5 of 5 items" in page and "created" in page and "duplicate wp:post_id" in page
     assert Post.objects.filter(wp_id=501).exists()
     menu = admin_client.get("/admin/").content.decode()
     assert '<a href="/admin/blog/importjob/">Import</a>' in menu  # Tools → Import

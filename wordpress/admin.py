@@ -72,7 +72,7 @@ class ImportJobAdmin(SelectionByKey, admin.ModelAdmin):
         context = {**self.admin_site.each_context(request), "title": "Export", "opts": self.opts}
         return TemplateResponse(request, "admin/wordpress/export.html", context)
 
-    list_display = ["__str__", "state", "created_by", "created_at", "finished_at"]
+    list_display = ["__str__", "state", "progress", "created_by", "created_at", "finished_at"]
     readonly_fields = [
         "state",
         "progress",
@@ -107,9 +107,11 @@ class ImportJobAdmin(SelectionByKey, admin.ModelAdmin):
             jobs.discard_files(job)
         super().delete_queryset(request, queryset)
 
-    @admin.display(description=_("Items read"))
+    @admin.display(description=_("Progress"))
     def progress(self, job):
-        return jobs.read_progress(job)
+        """Items done of the total, the rate and the time left (the page reloads itself while
+        the import runs)."""
+        return jobs.progress_of(job).text()
 
     @admin.display(description=_("Summary"))
     def summary_table(self, job):

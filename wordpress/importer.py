@@ -1,6 +1,8 @@
 """Importing a WordPress export: authors, terms, posts, pages, attachments and comments, with
 WordPress's IDs kept on our records so every old link still leads somewhere and a second run
-updates in place. One transaction per run: a failure writes nothing.
+updates in place. Written in short batches, each its own transaction, so readers and
+commenters are never locked out for long; every row a run creates is listed in its ledger, and
+a run that fails deletes them all: a failed import leaves nothing behind.
 
 Imported content is cleaned as if typed here: post bodies and excerpts pass the filter of a
 writer without "unfiltered HTML" (unless the importing administrator trusts the file), comment
@@ -8,14 +10,14 @@ authors' websites must be http(s) addresses as the comment form demands, and so 
 attachment addresses."""
 
 import datetime
-import ipaddress
+import logging
 import re
-from collections import Counter, defaultdict
+import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-import django_comments
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
@@ -24,6 +26,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from blog import media as media_files
+from blog import search
 from blog.converters import parse_id
 from blog.forms import sanitize_post_html
 from blog.models import (
@@ -38,26 +41,21 @@ from blog.models import (
     Status,
     Tag,
 )
-from comments.forms import web_address
 from comments.pings import fetch
 from comments.signals import no_outgoing_pings
 
 from . import wxr
+from .ledger import Ledger
+from .progress import Progress, count_items
+from .threads import CommentWriter, valid_ip  # noqa: F401  (valid_ip: part of this API)
+
+logger = logging.getLogger(__name__)
 
 STATUSES = {"publish", "future", "draft", "pending", "private", "trash"}
-COMMENT_STATES = {
-    "1": "approved",
-    "0": "pending",
-    "spam": "spam",
-    "trash": "trash",
-    "post-trashed": "trash",
-}
-COMMENT_KINDS = {
-    "": "comment",
-    "comment": "comment",
-    "pingback": "pingback",
-    "trackback": "trackback",
-}
+# A batch ends after this many items or comments, whichever comes first: each batch is one
+# short transaction, so SQLite's write lock is never held for long.
+BATCH_ITEMS = 100
+BATCH_COMMENTS = 1000
 KINDS = ["authors", "categories", "tags", "posts", "pages", "attachments", "comments"]
 
 
@@ -103,7 +101,7 @@ class Importer:
         self.media_dir = Path(media_dir) if media_dir else None
         self.default_author = default_author
         self.old_permalinks = old_permalinks
-        self.progress = progress or (lambda done: None)
+        self.progress = progress  # called with a Progress after every batch
         self.dry_run = dry_run
         self.download_media = download_media
         self.trust_html = trust_html
@@ -114,26 +112,68 @@ class Importer:
         self.thumbnails = {}  # post wp_id -> attachment wp_id
         self.attachment_parents = {}  # attachment wp_id -> post wp_id
         self.category_parents = {}  # slug -> parent slug
+        self.terms = {}  # (model, slug) -> term
+        self.fallback_author = None
         self.tz = SiteOptions.get().tzinfo
+        self.ledger = Ledger()
+        self.comments = CommentWriter(self.summary, self.ledger, self.tz, self.seen_comments)
+        self.batch_items, self.batch_comments = BATCH_ITEMS, BATCH_COMMENTS
+        self.state = Progress()
 
     def run(self, source):
-        # Restored entries are not news: an import sends no pingbacks.
-        with no_outgoing_pings(), transaction.atomic():
-            self._read(source)
-            self._link_later_references()
-            if self.old_permalinks:
-                options = SiteOptions.get()
-                options.old_permalink_structure = self.old_permalinks
-                options.save()
-            if self.dry_run:
+        """Import `source` (a path or a binary file); the Summary. Raises WXRError (or the
+        database's error) after removing whatever the run had written."""
+        if self.progress:
+            self.state.total = count_items(source)
+        if self.dry_run:  # one transaction, rolled back: nothing is ever visible
+            with transaction.atomic():
+                self._import(source)
                 transaction.set_rollback(True)
+            return self.summary
+        try:
+            self._import(source)
+        except BaseException:
+            try:  # outside _import's quiet block: deletions reach the search index
+                self.ledger.undo()
+            except Exception:  # the import's own error is the one to report
+                logger.exception("Could not undo import %s", self.ledger.run)
+            raise
+        self.ledger.forget()
         return self.summary
 
     # --- reading ---------------------------------------------------------------------------
 
-    def _read(self, source):
-        done = 0
-        for kind, value in wxr.read(source):
+    def _import(self, source):
+        # Restored entries are not news: an import sends no pingbacks. Its posts are indexed
+        # for search in their batch's transaction, not one by one after it.
+        with no_outgoing_pings(), search.indexed_by_caller():
+            self._import_batches(source)
+
+    def _import_batches(self, source):
+        started = time.monotonic()
+        events = wxr.read(source)
+        finished, reported = False, 0
+        while not finished:
+            with transaction.atomic():
+                finished = self._batch(events)
+                self.comments.flush()
+                self.ledger.flush()
+            self.state.elapsed = time.monotonic() - started
+            self.state.total = max(self.state.total, self.state.done)
+            if self.progress and self.state.done > reported:
+                reported = self.state.done
+                self.progress(self.state)
+        self._link_later_references()
+        if self.old_permalinks:
+            options = SiteOptions.get()
+            options.old_permalink_structure = self.old_permalinks
+            options.save()
+
+    def _batch(self, events):
+        """Read events until the batch is full, then write its items; True once the file has
+        been read. Authors and terms come first in a file and are written as they come."""
+        items, comments, finished = [], 0, True
+        for kind, value in events:
             if kind == "site":
                 self.summary.site = value
             elif kind == "author":
@@ -141,11 +181,25 @@ class Importer:
             elif kind == "term":
                 self._term(value)
             elif kind == "item":
-                self._item(value)
-                done += 1
-                if done % 100 == 0:
-                    self.progress(done)
-        self.progress(done)
+                items.append(value)
+                comments += len(value.comments)
+                if len(items) >= self.batch_items or comments >= self.batch_comments:
+                    finished = False
+                    break
+        self._items(items)
+        return finished
+
+    def _items(self, items):
+        ids = [item.wp_id for item in items if item.wp_id]
+        self.existing_posts = {post.wp_id: post for post in Post.objects.filter(wp_id__in=ids)}
+        self.existing_media = {entry.wp_id: entry for entry in Media.objects.filter(wp_id__in=ids)}
+        self.new_terms = []  # (through model, row) for entries created in this batch
+        for item in items:
+            self._item(item)
+            self.state.done += 1
+        for through in {through for through, _ in self.new_terms}:
+            rows = [row for model, row in self.new_terms if model is through]
+            through.objects.bulk_create(rows, batch_size=500)
 
     def _author(self, author):
         if not author.login:
@@ -164,6 +218,7 @@ class Importer:
             )
             user.set_unusable_password()
             user.save()
+            self.ledger.add(User, user.pk)
             self.summary.count("authors", "created")
         else:
             self.summary.count("authors", "updated")
@@ -180,6 +235,11 @@ class Importer:
         return fallback
 
     def _default_author(self):
+        if self.fallback_author is None:
+            self.fallback_author = self._find_default_author()
+        return self.fallback_author
+
+    def _find_default_author(self):
         User = get_user_model()
         if self.default_author:
             user = User.objects.filter(username=self.default_author).first()
@@ -203,6 +263,9 @@ class Importer:
         obj, created = model.objects.get_or_create(
             slug=slug, defaults={"name": (term.name or slug)[:200]}
         )
+        self.terms[model, slug] = obj
+        if created:
+            self.ledger.add(model, obj.pk)
         if not created and term.name and obj.name != term.name[:200]:
             obj.name = term.name[:200]
             obj.save(update_fields=["name"])
@@ -222,11 +285,15 @@ class Importer:
             slug = (slug or slugify(name, allow_unicode=True))[:200]
             if not slug:
                 continue
-            obj, created = model.objects.get_or_create(
-                slug=slug, defaults={"name": (name or slug)[:200]}
-            )
-            if created:
-                self.summary.count("categories" if model is Category else "tags", "created")
+            obj = self.terms.get((model, slug))
+            if obj is None:
+                obj, created = model.objects.get_or_create(
+                    slug=slug, defaults={"name": (name or slug)[:200]}
+                )
+                self.terms[model, slug] = obj
+                if created:
+                    self.ledger.add(model, obj.pk)
+                    self.summary.count("categories" if model is Category else "tags", "created")
             (categories if model is Category else tags).append(obj)
         return categories, tags
 
@@ -256,7 +323,7 @@ class Importer:
             return None
         self.seen_items.add(item.wp_id)
 
-        post = Post.objects.filter(wp_id=item.wp_id).first()
+        post = self.existing_posts.get(item.wp_id)
         created = post is None
         post = post or Post(wp_id=item.wp_id)
         post.post_type = PostType.POST if item.post_type == "post" else PostType.PAGE
@@ -278,19 +345,32 @@ class Importer:
         if post.status == Status.TRASH:
             post.trashed_at = post.trashed_at or timezone.now()
         post.save()
+        search.index_saved(post)
+        if created:
+            self.ledger.add(Post, post.pk)
         if old_slug := unquote(item.meta.get("_wp_old_slug", "").strip())[:200]:
-            OldSlug.objects.get_or_create(entry=post, slug=old_slug, path="")
+            old, new_row = OldSlug.objects.get_or_create(entry=post, slug=old_slug, path="")
+            if new_row and not created:  # an imported post's rows go with it
+                self.ledger.add(OldSlug, old.pk)
         if item.parent:
             self.parents[item.wp_id] = item.parent
         if (thumbnail := parse_id(item.meta.get("_thumbnail_id", "").strip())) is not None:
             self.thumbnails[item.wp_id] = thumbnail
         categories, tags = self._item_terms(item)
-        post.categories.set(categories)
-        post.tags.set(tags)
+        if created:  # nothing to compare with: the links are written with the batch's
+            for manager, terms in ((post.categories, categories), (post.tags, tags)):
+                through, source = manager.through, manager.source_field_name
+                self.new_terms += [
+                    (through, through(**{source: post, manager.target_field_name: term}))
+                    for term in dict.fromkeys(terms)
+                ]
+        else:
+            post.categories.set(categories)
+            post.tags.set(tags)
         if (views := parse_id(item.meta.get("views", "").strip())) is not None:
             PostViews.objects.update_or_create(post=post, defaults={"count": views})
         self.summary.count(kind, "created" if created else "updated")
-        self._comments(post, item, label)
+        self.comments.add(post, item.comments, label)
         return post
 
     def _html(self, html):
@@ -305,7 +385,7 @@ class Importer:
         if _scheme(url) not in ("", "http", "https"):
             self.summary.skip("attachments", label, "its address is not an http(s) URL")
             return None
-        entry = Media.objects.filter(wp_id=item.wp_id).first()
+        entry = self.existing_media.get(item.wp_id)
         created = entry is None
         entry = entry or Media(wp_id=item.wp_id)
         entry.title = item.title[:255]
@@ -322,6 +402,8 @@ class Importer:
             entry.remote_url = url[:500]
             entry.mime_type = media_files.mime_type_for(url)
         entry.save()
+        if created:
+            self.ledger.add(Media, entry.pk)
         if item.parent:
             self.attachment_parents[item.wp_id] = item.parent
         self.summary.count("attachments", "created" if created else "updated")
@@ -357,126 +439,49 @@ class Importer:
         name = unquote(urlsplit(url).path.rsplit("/", 1)[-1]) or "attachment"
         return ContentFile(response.body, name=name)
 
-    def _comments(self, post, item, label):
-        """The item's comments with their threading: parents before children, every level
-        kept (the display depth is a setting); a reply to a missing parent becomes top-level."""
-        Comment = django_comments.get_model()
-        by_id = {}
-        for comment in item.comments:
-            if not comment.wp_id or comment.wp_id in self.seen_comments:
-                self.summary.skip(
-                    "comments",
-                    f"comment {comment.wp_id} on {label}",
-                    "missing or duplicate wp:comment_id",
-                )
-                continue
-            self.seen_comments.add(comment.wp_id)
-            by_id[comment.wp_id] = comment
-        children = defaultdict(list)
-        roots = []
-        for comment in by_id.values():
-            if comment.parent and comment.parent in by_id and comment.parent != comment.wp_id:
-                children[comment.parent].append(comment)
-            else:
-                if comment.parent and comment.parent not in by_id:
-                    self.summary.skipped.append(
-                        f"comment {comment.wp_id} on {label}: parent {comment.parent} is "
-                        f"missing; shown at the top level"
-                    )
-                roots.append(comment)
-        existing = {c.wp_id: c for c in Comment.objects.filter(wp_id__in=list(by_id))}
-        order = [1]
-
-        def by_date(comment):
-            return comment.date_gmt or comment.date or datetime.datetime.min, comment.wp_id
-
-        def save_tree(comment, parent, thread, level):
-            """Save `comment` and its replies in thread order; return how many replies."""
-            saved = self._save_comment(
-                Comment, post, comment, existing, parent, thread, level, order[0]
-            )
-            order[0] += 1
-            nested = 0
-            for reply in sorted(children.get(comment.wp_id, []), key=by_date):
-                nested += 1 + save_tree(reply, saved, thread or saved, level + 1)
-            if nested != saved.nested_count:
-                Comment.objects.filter(pk=saved.pk).update(nested_count=nested)
-            return nested
-
-        for root in sorted(roots, key=by_date):
-            order[0] = 1
-            save_tree(root, None, None, 0)
-
-    def _save_comment(self, Comment, post, data, existing, parent, thread, level, order):  # noqa: N803
-        comment = existing.get(data.wp_id)
-        created = comment is None
-        if created:
-            comment = Comment(content_object=post, site_id=settings.SITE_ID, wp_id=data.wp_id)
-        comment.user_name = (data.author or "Anonymous")[:245]
-        comment.user_email = data.email[:254]
-        comment.user_url = web_address(data.url)
-        if data.url and not comment.user_url:
-            self.summary.skipped.append(
-                f"comment {data.wp_id}: website {data.url[:80]!r} is not an http(s) address; "
-                "left out"
-            )
-        comment.ip_address = valid_ip(data.ip)
-        comment.comment = data.content
-        if data.date_gmt:
-            comment.submit_date = data.date_gmt.replace(tzinfo=datetime.UTC)
-        elif data.date:
-            comment.submit_date = timezone.make_aware(data.date, self.tz)
-        else:
-            comment.submit_date = timezone.now()
-        comment.kind = COMMENT_KINDS.get(data.kind, "comment")
-        comment.state = COMMENT_STATES.get(data.approved, "pending")
-        comment.is_public = comment.state == "approved"
-        comment.is_removed = comment.state in ("spam", "trash")
-        comment.level = level
-        comment.order = order
-        comment.thread_id = thread.pk if thread else 0
-        comment.parent_id = parent.pk if parent else 0
-        # Thread fields are computed here for the whole tree, so django-comments-xtd's own
-        # per-save threading (several queries a comment) is skipped: save as a plain comment.
-        django_comments.models.Comment.save(comment)
-        if not parent:
-            comment.thread_id = comment.parent_id = comment.pk
-            type(comment).objects.filter(pk=comment.pk).update(
-                thread_id=comment.pk, parent_id=comment.pk
-            )
-        self.summary.count("comments", "created" if created else "updated")
-        return comment
-
     # --- references that may point forward in the file -------------------------------------
 
     def _link_later_references(self):
-        by_wp = dict(
-            Post.objects.filter(
-                wp_id__in=set(self.parents.values())
-                | set(self.parents)
-                | set(self.thumbnails)
-                | set(self.attachment_parents.values())
-            ).values_list("wp_id", "pk")
-        )
-        for child, parent in self.parents.items():
-            if parent in by_wp:
-                Post.objects.filter(wp_id=child).update(parent_id=by_wp[parent])
-        media = dict(
-            Media.objects.filter(wp_id__in=set(self.thumbnails.values())).values_list("wp_id", "pk")
-        )
-        for post, attachment in self.thumbnails.items():
-            if attachment in media:
-                Post.objects.filter(wp_id=post).update(featured_image_id=media[attachment])
-        for attachment, post in self.attachment_parents.items():
-            if post in by_wp:
-                Media.objects.filter(wp_id=attachment).update(parent_id=by_wp[post])
-        for slug, parent_slug in self.category_parents.items():
-            parent = (
-                Category.objects.filter(slug=parent_slug).first()
-                or Category.objects.filter(name=parent_slug).first()
-            )
-            if parent and parent.slug != slug:
-                Category.objects.filter(slug=slug).update(parent=parent)
+        """Page parents, featured images, attachments' posts and category parents, which may
+        point forward in the file: set once everything is in, a batch of updates at a time."""
+        by_wp = _by_wp_id(Post, set(self.parents.values()) | set(self.attachment_parents.values()))
+        media = _by_wp_id(Media, set(self.thumbnails.values()))
+        updates = [
+            (Post, {"wp_id": child}, {"parent_id": by_wp[parent]})
+            for child, parent in self.parents.items()
+            if parent in by_wp
+        ]
+        updates += [
+            (Post, {"wp_id": post}, {"featured_image_id": media[attachment]})
+            for post, attachment in self.thumbnails.items()
+            if attachment in media
+        ]
+        updates += [
+            (Media, {"wp_id": attachment}, {"parent_id": by_wp[post]})
+            for attachment, post in self.attachment_parents.items()
+            if post in by_wp
+        ]
+        for start in range(0, len(updates), 500):
+            with transaction.atomic():
+                for model, where, values in updates[start : start + 500]:
+                    model.objects.filter(**where).update(**values)
+        with transaction.atomic():
+            for slug, parent_slug in self.category_parents.items():
+                parent = (
+                    Category.objects.filter(slug=parent_slug).first()
+                    or Category.objects.filter(name=parent_slug).first()
+                )
+                if parent and parent.slug != slug:
+                    Category.objects.filter(slug=slug).update(parent=parent)
+
+
+def _by_wp_id(model, wp_ids):
+    """{WordPress ID: pk} for `wp_ids`, asked in chunks the database accepts."""
+    wp_ids, found = list(wp_ids), {}
+    for start in range(0, len(wp_ids), 500):
+        chunk = wp_ids[start : start + 500]
+        found.update(model.objects.filter(wp_id__in=chunk).values_list("wp_id", "pk"))
+    return found
 
 
 def legacy_path(link):
@@ -490,14 +495,6 @@ def legacy_path(link):
     if not path.strip("/") or parts.query:
         return ""
     return path[:500]
-
-
-def valid_ip(text):
-    """An IP address as stored, or None: old exports hold blanks and junk like "unknown"."""
-    try:
-        return str(ipaddress.ip_address(text.strip()))
-    except ValueError:
-        return None
 
 
 def _scheme(url):

@@ -1,11 +1,7 @@
-"""Imports started from the admin: the uploaded file is imported by the background worker,
-which reports progress in a small file beside it in the private directory (the import's own
-transaction holds SQLite's write lock, so it cannot update the job's row); when the import
-ends, whatever the outcome, the count goes into the row and both files are deleted."""
-
-import json
-import os
-from pathlib import Path
+"""Imports started from the admin: the uploaded file is imported by the background worker in
+short batches, and after each batch the job's row says how far it has got (items done of the
+total counted first, and since when), from which the import page shows the rate and the time
+left. When the import ends, whatever the outcome, the uploaded file is deleted."""
 
 from django.db import transaction
 from django.dispatch import receiver
@@ -17,41 +13,29 @@ from blog.models.import_jobs import private_storage
 from blog.worker import task_abandoned
 
 from .importer import Importer
+from .progress import Progress
 from .wxr import WXRError
 
 storage = private_storage()
 
 
-def progress_path(job):
-    return f"imports/progress-{job.pk}.json"
+def record_progress(job, state):
+    """Between batches (no transaction open), so the admin sees it at once."""
+    job.items_done, job.items_total = state.done, state.total
+    ImportJob.objects.filter(pk=job.pk).update(items_done=state.done, items_total=state.total)
 
 
-def write_progress(job, done):
-    target = Path(storage.path(progress_path(job)))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".partial")
-    partial.write_text(json.dumps({"items_done": done}))
-    os.replace(partial, target)  # the page reads the last count or the new one, never none
-
-
-def read_progress(job):
-    """Items read so far: from the progress file while the import runs, then from the row."""
-    if job.state not in (ImportJob.State.QUEUED, ImportJob.State.RUNNING):
-        return job.items_done
-    return _progress_file(job)
-
-
-def _progress_file(job):
-    try:
-        with storage.open(progress_path(job)) as handle:
-            return json.load(handle).get("items_done", job.items_done)
-    except (OSError, ValueError):  # not written yet, or being replaced
-        return job.items_done
+def progress_of(job):
+    """The job's Progress: items done of the total, the rate so far and the time left."""
+    end = job.finished_at or timezone.now()
+    elapsed = (end - job.started_at).total_seconds() if job.started_at else 0.0
+    return Progress(done=job.items_done, total=job.items_total, elapsed=elapsed)
 
 
 def discard_files(job):
-    """The uploaded export and its progress file: gone once the import has ended."""
-    path = progress_path(job)
+    """The uploaded export (and the progress file older versions wrote): gone once the
+    import has ended."""
+    path = f"imports/progress-{job.pk}.json"
     if storage.exists(path):
         storage.delete(path)
     if job.file:
@@ -65,12 +49,12 @@ def queue(job, trust_html=False):
 @task()
 def run_import(job_id, trust_html=False):
     job = ImportJob.objects.get(pk=job_id)
-    job.state = ImportJob.State.RUNNING
-    job.save(update_fields=["state"])
+    job.state, job.started_at = ImportJob.State.RUNNING, timezone.now()
+    job.save(update_fields=["state", "started_at"])
     try:
         with job.file.open("rb") as source:
             summary = Importer(
-                progress=lambda done: write_progress(job, done), trust_html=trust_html
+                progress=lambda state: record_progress(job, state), trust_html=trust_html
             ).run(source)
     except (WXRError, OSError) as error:
         job.state, job.error = ImportJob.State.FAILED, str(error)
@@ -79,7 +63,6 @@ def run_import(job_id, trust_html=False):
     else:
         job.state, job.summary = ImportJob.State.DONE, summary.as_dict()
     finally:
-        job.items_done = _progress_file(job)
         job.finished_at = timezone.now()
         discard_files(job)
         job.save()

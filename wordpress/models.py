@@ -54,3 +54,15 @@ class ApplicationPassword(models.Model):
     def mark_used(self, ip):
         self.last_used_at, self.last_ip = timezone.now(), ip
         self.save(update_fields=["last_used_at", "last_ip"])
+
+
+class ImportedRow(models.Model):
+    """A row an import run created, kept until the run ends: the import commits in short
+    batches so readers are never locked out, and a run that fails deletes what these list."""
+
+    run = models.CharField(max_length=32, db_index=True)
+    model = models.CharField(max_length=100)
+    object_id = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.model} {self.object_id} (import {self.run})"

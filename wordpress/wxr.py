@@ -4,6 +4,7 @@ however large the file. Parsed with defusedxml: DTDs, entities and external refe
 """
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -96,6 +97,7 @@ def _int(text, low=0, high=ID_MAX):
     return number if low <= number <= high else 0
 
 
+@functools.lru_cache(maxsize=512)  # a file repeats a few dozen tags thousands of times
 def _local(tag):
     """(namespace kind, local name) of a tag: wp, excerpt, content, dc or ''."""
     if tag.startswith("{"):

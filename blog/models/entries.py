@@ -346,8 +346,14 @@ class Post(models.Model):
         if self.post_type == PostType.PAGE:
             same_place = Post.objects.pages().filter(parent_id=self.parent_id)
         else:
+            # The day as a range, not published_at__date: the index answers it (an import
+            # saves thousands of posts, each asking this).
             day = timezone.localdate(self.published_at)
-            same_place = Post.objects.posts().filter(published_at__date=day)
+            start, end = (
+                timezone.make_aware(datetime.datetime.combine(d, datetime.time.min))
+                for d in (day, day + datetime.timedelta(days=1))
+            )
+            same_place = Post.objects.posts().filter(published_at__gte=start, published_at__lt=end)
         taken = set(
             same_place.filter(slug__startswith=slug)
             .exclude(pk=self.pk)

@@ -46,6 +46,12 @@ class ImportJob(models.Model):
         max_length=8, choices=State.choices, default=State.QUEUED, verbose_name=_("state")
     )
     items_done = models.PositiveIntegerField(default=0, verbose_name=_("items done"))
+    items_total = models.PositiveIntegerField(
+        default=0,
+        help_text=_("Items in the file, counted before the import starts."),
+        verbose_name=_("items in the file"),
+    )
+    started_at = models.DateTimeField(null=True, blank=True, verbose_name=_("started at"))
     summary = models.JSONField(default=dict, blank=True, verbose_name=_("summary"))
     error = models.TextField(blank=True, verbose_name=_("error"))
     created_by = models.ForeignKey(

@@ -1,6 +1,5 @@
-"""manage.py import_wxr: a WordPress export read into the site, in one transaction."""
-
-import sys
+"""manage.py import_wxr: a WordPress export imported from the command line, with a progress bar
+(items done of total, rate, time left) when the output is a terminal."""
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -36,16 +35,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        def progress(done):
-            if sys.stdout.isatty() or options["verbosity"] > 1:
-                self.stdout.write(f"\r  {done} items read", ending="")
-                self.stdout.flush()
+        def progress(state):
+            self.stdout.write(f"\r  {state.bar()}", ending="")
+            self.stdout.flush()
+
+        show = options["verbosity"] > 0 and (self.stdout.isatty() or options["verbosity"] > 1)
 
         importer = Importer(
             media_dir=options["media_dir"],
             default_author=options["default_author"],
             old_permalinks=options["old_permalinks"],
-            progress=progress,
+            progress=progress if show else None,
             dry_run=options["dry_run"],
             download_media=options["download_media"],
             trust_html=options["trust_html"],
