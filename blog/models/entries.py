@@ -349,11 +349,12 @@ class Post(models.Model):
             # The day as a range, not published_at__date: the index answers it (an import
             # saves thousands of posts, each asking this).
             day = timezone.localdate(self.published_at)
-            start, end = (
-                timezone.make_aware(datetime.datetime.combine(d, datetime.time.min))
-                for d in (day, day + datetime.timedelta(days=1))
-            )
-            same_place = Post.objects.posts().filter(published_at__gte=start, published_at__lt=end)
+            start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+            same_place = Post.objects.posts().filter(published_at__gte=start)
+            if day < datetime.date.max:  # the last day of the calendar has no next one
+                end = day + datetime.timedelta(days=1)
+                end = timezone.make_aware(datetime.datetime.combine(end, datetime.time.min))
+                same_place = same_place.filter(published_at__lt=end)
         taken = set(
             same_place.filter(slug__startswith=slug)
             .exclude(pk=self.pk)
