@@ -224,13 +224,21 @@ def test_batches_are_committed_as_they_go_and_undone_on_failure(db, monkeypatch)
 def impatient_connection():
     """A second connection to the same database that gives up on a lock after 0.1 s."""
     config = copy.deepcopy(connection.settings_dict)
-    if connection.vendor == "sqlite":
-        config["OPTIONS"]["timeout"] = 0.1
-    other = load_backend(config["ENGINE"]).DatabaseWrapper(config, "impatient")
     if connection.vendor == "postgresql":
-        with other.cursor() as cursor:
-            cursor.execute("SET lock_timeout = '100ms'")
-    return other
+        # psycopg itself: Django's wrapper would look its alias up among the configured ones.
+        import psycopg
+
+        other = psycopg.connect(
+            dbname=config["NAME"],
+            user=config["USER"],
+            host=config["HOST"],
+            port=config["PORT"] or None,
+            autocommit=True,
+        )
+        other.execute("SET lock_timeout = '100ms'")
+        return other
+    config["OPTIONS"]["timeout"] = 0.1
+    return load_backend(config["ENGINE"]).DatabaseWrapper(config, "impatient")
 
 
 @pytest.mark.django_db(transaction=True)
