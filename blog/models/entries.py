@@ -310,19 +310,22 @@ class Post(models.Model):
         if self.post_type == PostType.PAGE:
             same_place = Post.objects.pages().filter(parent_id=self.parent_id)
         else:
-            # The day as a range, not published_at__date: the index answers it (an import
-            # saves thousands of posts, each asking this).
+            # The day as a range, with the type checked on that day's rows only: so the
+            # published_at index answers (published_at__date, or the type in the query, made
+            # SQLite scan every post; an import saves thousands of posts, each asking this).
             day = timezone.localdate(self.published_at)
             start, end = (
                 timezone.make_aware(datetime.datetime.combine(d, datetime.time.min))
                 for d in (day, day + datetime.timedelta(days=1))
             )
-            same_place = Post.objects.posts().filter(published_at__gte=start, published_at__lt=end)
-        taken = set(
+            same_place = Post.objects.filter(published_at__gte=start, published_at__lt=end)
+        rows = (
             same_place.filter(slug__startswith=slug)
             .exclude(pk=self.pk)
-            .values_list("slug", flat=True)
+            .order_by()
+            .values_list("slug", "post_type")
         )
+        taken = {taken_slug for taken_slug, kind in rows if kind == self.post_type}
         candidate, n = slug, 2
         while candidate in taken:
             candidate, n = f"{slug}-{n}", n + 1
