@@ -346,20 +346,23 @@ class Post(models.Model):
         if self.post_type == PostType.PAGE:
             same_place = Post.objects.pages().filter(parent_id=self.parent_id)
         else:
-            # The day as a range, not published_at__date: the index answers it (an import
-            # saves thousands of posts, each asking this).
+            # The day as a range, with the type checked on that day's rows only: so the
+            # published_at index answers (published_at__date, or the type in the query, made
+            # SQLite scan every post; an import saves thousands of posts, each asking this).
             day = timezone.localdate(self.published_at)
             start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
-            same_place = Post.objects.posts().filter(published_at__gte=start)
+            same_place = Post.objects.filter(published_at__gte=start)
             if day < datetime.date.max:  # the last day of the calendar has no next one
                 end = day + datetime.timedelta(days=1)
                 end = timezone.make_aware(datetime.datetime.combine(end, datetime.time.min))
                 same_place = same_place.filter(published_at__lt=end)
-        taken = set(
+        rows = (
             same_place.filter(slug__startswith=slug)
             .exclude(pk=self.pk)
-            .values_list("slug", flat=True)
+            .order_by()
+            .values_list("slug", "post_type")
         )
+        taken = {taken_slug for taken_slug, kind in rows if kind == self.post_type}
         candidate, n = slug, 2
         while candidate in taken:
             candidate, n = f"{slug}-{n}", n + 1
