@@ -9,6 +9,7 @@ CSRF token, the comment form's one-time fields, the CSP nonce) are filled into t
 (blog/fill.py); a kept page never holds one reader's token.
 """
 
+import hashlib
 import re
 
 from django.conf import settings
@@ -85,10 +86,10 @@ def may_use(request):
 
 
 def _key(request):
-    return (
-        f"inkwell:page:{freshness.content_version()}:{request.scheme}:{request.get_host()}:"
-        f"{translation.get_language()}:{request.path}"
-    )
+    """The page's key; the address hashed, so any length of path makes a short key."""
+    address = f"{request.scheme}://{request.get_host()}{request.path}".encode()
+    digest = hashlib.sha256(address).hexdigest()
+    return f"inkwell:page:{freshness.content_version()}:{translation.get_language()}:{digest}"
 
 
 class PageCacheMiddleware:
