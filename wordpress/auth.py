@@ -8,6 +8,8 @@ import binascii
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from blog.clients import client_ip
+
 from .models import ApplicationPassword
 
 BACKEND = "wordpress.auth.ApplicationPasswordBackend"
@@ -25,7 +27,7 @@ class ApplicationPasswordBackend(ModelBackend):
         record = ApplicationPassword.matching(user, password)
         if record is None:
             return None
-        record.mark_used(request.META.get("REMOTE_ADDR") if request else None)
+        record.mark_used(client_ip(request) if request else None)
         return user
 
 

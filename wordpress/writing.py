@@ -2,6 +2,7 @@
 entry saved by an app obeys exactly the rules of one saved in the admin: the role's
 capabilities (blog/capabilities.py), HTML sanitising, who may publish."""
 
+from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -83,3 +84,34 @@ def trash_entry(user, entry, force=False):
     else:
         entry.status = Status.TRASH
         entry.save()
+
+
+def save_comment(request, post, text, parent=0):
+    """A comment by the signed-in API caller, through the site's moderation (a
+    `comments.moderation.Rejected` says why not) and announced after commit."""
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+
+    from blog.clients import client_ip
+    from comments import moderation, notifications
+    from comments.models import Comment, Kind
+
+    user = request.user
+    comment = Comment(
+        content_type=ContentType.objects.get_for_model(Post),
+        object_pk=str(post.pk),
+        site_id=settings.SITE_ID,
+        user=user,
+        user_name=(user.get_full_name() or user.get_username())[:245],
+        user_email=user.email,
+        comment=text,
+        kind=Kind.COMMENT,
+        submit_date=timezone.now(),
+        ip_address=client_ip(request),
+        parent_id=parent,
+    )
+    moderation.moderate(comment, post, user)
+    with transaction.atomic():
+        comment.save()
+        notifications.after_commit(comment)
+    return comment

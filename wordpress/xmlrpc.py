@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from blog import capabilities, media
 from blog.models import Category, Media, Post, PostType, SiteOptions, Status, Tag
-from comments import moderation, notifications
-from comments.models import Kind, State
+from comments import moderation
+from comments.models import State
 from comments.pings.xmlrpc import METHODS, method
 
 from .auth import api_user
-from .writing import WriteError, save_entry, trash_entry
+from .writing import WriteError, save_comment, save_entry, trash_entry
 
 BAD_LOGIN = Fault(403, "Incorrect username or password.")
 TAXONOMIES = {"category": Category, "post_tag": Tag}
@@ -688,7 +688,7 @@ def get_comments(request, *params):
 @method("wp.newComment")
 def new_comment(request, *params):
     _blog, username, password, post_id, content = _args(params, 5)[:5]
-    user = _login(request, username, password)
+    request.user = _login(request, username, password)  # the comment is theirs
     post = Post.objects.published().filter(pk=_id(post_id, Fault(404, "Invalid post ID."))).first()
     if post is None:
         raise Fault(404, "Invalid post ID.")
@@ -699,29 +699,12 @@ def new_comment(request, *params):
     if not text:
         raise Fault(403, "Comment is required.")
     parent = _id(content.get("comment_parent", 0) or 0, Fault(404, "Invalid comment ID."))
-    comment = django_comments.get_model()(
-        content_type=ContentType.objects.get_for_model(Post),
-        object_pk=str(post.pk),
-        site_id=settings.SITE_ID,
-        user=user,
-        user_name=(user.get_full_name() or user.get_username())[:245],
-        user_email=user.email,
-        user_url="",
-        comment=text,
-        kind=Kind.COMMENT,
-        submit_date=timezone.now(),
-        ip_address=request.META.get("REMOTE_ADDR"),
-        parent_id=parent,
-    )
     if parent and not _comments().filter(pk=parent, object_pk=str(post.pk)).exists():
         raise Fault(404, "Invalid comment ID.")
     try:
-        moderation.moderate(comment, post, user)
+        comment = save_comment(request, post, text, parent)
     except moderation.Rejected as error:
         raise Fault(403, str(error)) from error
-    with transaction.atomic():
-        comment.save()
-        notifications.after_commit(comment)
     return comment.pk
 
 

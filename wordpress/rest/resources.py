@@ -13,7 +13,7 @@ from django.http import JsonResponse
 from blog import capabilities, discussion
 from blog.models import Category, Media, Post, PostType, Status, Tag
 
-from ..writing import WriteError, save_entry, trash_entry
+from ..writing import WriteError, save_comment, save_entry, trash_entry
 from . import params, payload
 from .errors import RestError
 from .shapes import Shaper
@@ -393,11 +393,7 @@ def _approved_comments():
 
 
 def _create_comment(request):
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-    from django.utils import timezone
-
-    from comments import moderation, notifications
+    from comments import moderation
 
     if not request.user.is_authenticated:
         raise RestError(
@@ -425,29 +421,13 @@ def _create_comment(request):
     parent = payload.integer(args, "parent") if args.get("parent") else 0
     if parent and not _all_comments().filter(pk=parent, object_pk=str(post.pk)).exists():
         raise RestError("rest_comment_invalid_parent", "Invalid comment parent ID.", 400)
-    user = request.user
-    comment = django_comments.get_model()(
-        content_type=ContentType.objects.get_for_model(Post),
-        object_pk=str(post.pk),
-        site_id=settings.SITE_ID,
-        user=user,
-        user_name=(user.get_full_name() or user.get_username())[:245],
-        user_email=user.email,
-        comment=text,
-        submit_date=timezone.now(),
-        ip_address=request.META.get("REMOTE_ADDR"),
-        parent_id=parent,
-    )
     try:
-        moderation.moderate(comment, post, user)
+        comment = save_comment(request, post, text, parent)
     except moderation.Rejected as error:
         code = {429: "comment_flood", 409: "comment_duplicate"}.get(
             error.status, "rest_comment_failed"
         )
         raise RestError(code, error.message, error.status) from error
-    with transaction.atomic():
-        comment.save()
-        notifications.after_commit(comment)
     return JsonResponse(Shaper(request).comment(comment), status=201)
 
 
