@@ -73,3 +73,18 @@ def name_the_site(sender, **kwargs):
     Site.objects.update_or_create(
         pk=settings.SITE_ID, defaults={"domain": domain, "name": SiteOptions.get().title}
     )
+
+
+@receiver(post_delete, sender=Media)
+def remove_media_files(sender, instance, **kwargs):
+    """A media item deleted for good takes its files with it, every size, once committed."""
+    if not instance.file:
+        return
+    storage = instance.file.storage
+    names = [instance.file.name, *(size["file"] for size in (instance.sizes or {}).values())]
+
+    def remove():
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove)

@@ -68,3 +68,20 @@ def test_feed_items_carry_absolute_addresses(client):
     html = feed.entries[0].description
     assert 'href="http://testserver/about/"' in html
     assert 'src="http://testserver/media/x.png"' in html
+
+
+def test_times_read_php_letters_as_wordpress_does(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from tests.factories import CommentFactory
+
+    options = SiteOptions.get()
+    options.time_format = "g:i a"
+    options.save()
+    moment = timezone.make_aware(datetime.datetime(2026, 3, 1, 14, 32))
+    post = PostFactory(published_at=moment - datetime.timedelta(days=1))
+    CommentFactory(content_object=post, submit_date=moment)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "2:32 pm" in html and "p.m." not in html

@@ -5,7 +5,7 @@ import re
 
 from django import template
 from django.core.cache import cache
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -129,3 +129,21 @@ def cut_page(path):
 def isotime(value):
     """An ISO 8601 time in the site's zone, to the second, as HTML's datetime attribute wants."""
     return timezone.localtime(value).replace(microsecond=0).isoformat()
+
+
+@register.filter
+def wpdate(value, format_string):
+    """A date in PHP's letters as WordPress reads them. Django's `date` agrees on every letter
+    but "a", which WordPress prints "am"/"pm" (Django: "a.m."/"p.m.")."""
+    if not value:
+        return ""
+    value = timezone.localtime(value) if timezone.is_aware(value) else value
+    meridiem = "am" if value.hour < 12 else "pm"
+    escaped, parts = False, []
+    for char in str(format_string):
+        if char == "a" and not escaped:
+            parts.append("".join(f"\\{letter}" for letter in meridiem))
+        else:
+            parts.append(char)
+        escaped = char == "\\" and not escaped
+    return dateformat.format(value, "".join(parts))
