@@ -14,8 +14,9 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-from html.parser import HTMLParser
 from pathlib import Path
+
+from tests.admin_forms import form_values as form_fields
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,56 +125,3 @@ class Server:
             log.seek(mark)
             text = log.read().decode(errors="replace")
         return set(re.findall(r"^<(\d+)> \d{3} [A-Z]+ ", text, re.MULTILINE))
-
-
-class _Form(HTMLParser):
-    def __init__(self, form_id):
-        super().__init__(convert_charrefs=True)
-        self.form_id, self.inside, self.fields = form_id, False, {}
-        self._select = self._textarea = None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside:
-            return
-        name = attrs.get("name")
-        if tag == "input" and name:
-            kind = attrs.get("type", "text")
-            if kind in {"checkbox", "radio"}:
-                if "checked" in attrs:
-                    self.fields.setdefault(name, []).append(attrs.get("value", "on"))
-            elif kind not in {"submit", "button", "file"}:
-                self.fields[name] = [attrs.get("value", "")]
-        elif tag == "select" and name:
-            self._select = name
-            self.fields.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.fields[self._select].append(attrs.get("value", ""))
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self.fields[name] = [""]
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.fields[self._textarea][0] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-
-
-def form_fields(html, form_id):
-    """The values the browser would submit from the form with this id: {name: value or [values]}."""
-    parser = _Form(form_id)
-    parser.feed(html)
-    return {
-        name: values[0] if len(values) == 1 else values
-        for name, values in parser.fields.items()
-        if values or name
-    }

@@ -14,7 +14,8 @@ import urllib.request
 
 import pytest
 
-from tests.server import Server, form_fields
+from tests.admin_forms import form_values as form_fields
+from tests.server import Server
 
 READER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
