@@ -41,6 +41,8 @@ def render_caption(match):
 
 GALLERY_RE = re.compile(r"\[gallery([^\]]*)\]", re.IGNORECASE)
 EMBED_RE = re.compile(r"\[embed[^\]]*\](.*?)\[/embed\]", re.IGNORECASE | re.DOTALL)
+# WordPress's auto-embed: a web address alone on its line, not inside a tag or a link.
+AUTOEMBED_RE = re.compile(r"^[ \t]*(https?://[^\s<>\"']+)[ \t]*$", re.MULTILINE)
 BLOCK_DELIMITER_RE = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
 
 
@@ -80,13 +82,18 @@ def expand_shortcodes(html, post_id=None):
     if "[gallery" in html:
         html = GALLERY_RE.sub(lambda m: render_gallery(m, post_id), html)
     if "[embed" in html:
-        html = EMBED_RE.sub(
-            lambda m: (
-                f'<p><a href="{escape(m.group(1).strip())}">{escape(m.group(1).strip())}</a></p>'
-            ),
-            html,
-        )
+        html = EMBED_RE.sub(lambda m: _embed(m.group(1).strip()), html)
+    if "http" in html and "<!-- wp:" not in html:
+        html = AUTOEMBED_RE.sub(lambda m: _embed(m.group(1)), html)
     return html
+
+
+def _embed(url):
+    from .embeds import html_for
+
+    if not url.startswith(("http://", "https://")):
+        return escape(url)
+    return html_for(url)
 
 
 def autop(text):

@@ -290,6 +290,8 @@ INKWELL_FETCH_PORTS = [int(p) for p in env_list("INKWELL_FETCH_PORTS", "80,443,8
 INKWELL_FETCH_TIMEOUT = float(os.environ.get("INKWELL_FETCH_TIMEOUT", "5"))
 # Pingbacks and trackbacks.
 INKWELL_XMLRPC_ENABLED = env_bool("INKWELL_XMLRPC_ENABLED", True)
+# Embedded links of other sites become cards from their oEmbed, fetched by the worker.
+INKWELL_OEMBED_DISCOVERY = env_bool("INKWELL_OEMBED_DISCOVERY", True)
 INKWELL_PINGBACK_DETAILED_FAULTS = env_bool("INKWELL_PINGBACK_DETAILED_FAULTS", False)
 INKWELL_PING_RATE_LIMIT = int(os.environ.get("INKWELL_PING_RATE_LIMIT", "30"))  # per IP a minute
 INKWELL_PING_MAX_BODY = int(os.environ.get("INKWELL_PING_MAX_BODY", str(64 * 1024)))

@@ -28,6 +28,8 @@ def pytest_configure(config):
     # Passwords (accounts, application passwords) hashed quickly: the suite signs in thousands
     # of times, and PBKDF2's deliberate slowness would dominate it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Embedded links are fetched only in the tests that serve them on loopback.
+    settings.INKWELL_OEMBED_DISCOVERY = False
     # Static files straight from the source tree, so the suite needs no collectstatic;
     # background tasks run at once (still only after commit, where the code queues them).
     settings.STORAGES = {

@@ -60,3 +60,43 @@ def test_pages_advertise_the_apis_and_posts_their_oembed(client):
     found = re.search(r'<link rel="alternate" type="application/json\+oembed" href="([^"]+)"', html)
     assert client.get(found.group(1).replace("&amp;", "&")).json()["title"] == post.title
     assert url.replace(":", "%3A").replace("/", "%2F") in found.group(1)
+
+
+def test_another_sites_post_alone_on_its_line_becomes_a_card(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from tests.loopback import Site
+
+    settings.INKWELL_OEMBED_DISCOVERY = True
+    settings.INKWELL_FETCH_ALLOW_LOOPBACK = True
+    remote = Site()
+    try:
+        remote.page(
+            "/2026/03/01/gulls/",
+            '<html><head><title>Gulls</title><link rel="alternate" '
+            'type="application/json+oembed" href="/oembed?url=gulls"></head></html>',
+        )
+        remote.page(
+            "/oembed?url=gulls",
+            '{"version": "1.0", "type": "rich", "title": "Gulls <b>of</b> the bay", '
+            '"author_name": "Bea", "provider_name": "Harbour Log", "html": "<script>x()</script>"}',
+            content_type="application/json",
+        )
+        url = remote.url + "/2026/03/01/gulls/"
+        post = PostFactory(body=f"<p>Worth a read:</p>\n\n{url}\n\n<p>More soon.</p>")
+        with django_capture_on_commit_callbacks(execute=True):  # the worker, here at once
+            client.get(post.get_absolute_url())  # a plain link; the embed is asked for
+        html = client.get(post.get_absolute_url()).content.decode()
+        card = re.search(r'<blockquote class="wp-embedded-content">.*?</blockquote>', html, re.S)
+        assert card and f'href="{url}"' in card.group(0)
+        assert "Gulls &lt;b&gt;of&lt;/b&gt; the bay" in card.group(0)
+        assert "Bea — Harbour Log" in card.group(0)
+        assert "<script>x()" not in html  # only text from the other site, never its HTML
+    finally:
+        remote.close()
+
+
+def test_a_link_with_no_oembed_stays_a_link_and_nothing_is_fetched_when_off(client):
+    post = PostFactory(body="[embed]https://video.example/watch/1[/embed]")
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert '<a href="https://video.example/watch/1">https://video.example/watch/1</a>' in html

@@ -11,4 +11,11 @@ class WordPressConfig(AppConfig):
     verbose_name = "WordPress"
 
     def ready(self):
-        from . import xmlrpc  # noqa: F401  (registers wp.*, metaWeblog.*, blogger.*, mt.*)
+        from blog.embeds import embed_wanted
+
+        from . import (
+            oembed,
+            xmlrpc,  # noqa: F401  (registers wp.*, metaWeblog.*, blogger.*, mt.*)
+        )
+
+        embed_wanted.connect(oembed.embed_wanted, dispatch_uid="inkwell-oembed")

@@ -1,19 +1,28 @@
-"""oEmbed, as WordPress provides it: `/wp-json/oembed/1.0/embed?url=…` describes one of this
-site's entries (JSON or XML), and `<entry URL>embed/` is the card other sites show in a
+"""oEmbed, as WordPress provides and consumes it: `/wp-json/oembed/1.0/embed?url=…` describes
+one of this site's entries (JSON or XML), and `<entry URL>embed/` is the card other sites show in a
 sandboxed frame. Only what a reader may see is described; a protected entry's card holds no
-content."""
+content. As a consumer, other sites' oEmbed answers are fetched in the background through the
+safe fetcher for the embeds blog/embeds.py shows."""
 
-from urllib.parse import urlsplit
+import hashlib
+import json
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 from xml.sax.saxutils import escape
 
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from django_tasks import task
 
-from blog import themes
+from blog import embeds, freshness, themes
 from blog.content import render_teaser
 from blog.models import Post, SiteOptions
+from comments.pings import fetch
 
 from .rest.errors import RestError
 from .rest.params import integer
@@ -108,3 +117,59 @@ def _card(request, entry):
     response = themes.render(request, ["embed.html"], context)
     response["X-Frame-Options"] = "ALLOWALL"  # this page exists to be framed by other sites
     return response
+
+
+# --- as a consumer: other sites' posts embedded in ours (blog/embeds.py shows them) ---------
+
+
+class _DiscoveryReader(HTMLParser):
+    """The JSON oEmbed address a page announces with <link rel="alternate">."""
+
+    def __init__(self):
+        super().__init__()
+        self.endpoint = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if (
+            tag == "link"
+            and self.endpoint is None
+            and attrs.get("type") == "application/json+oembed"
+            and attrs.get("href")
+        ):
+            self.endpoint = attrs["href"]
+
+
+def discover(url):
+    """What `url`'s oEmbed says of it: title, author and provider as text ({} when nothing)."""
+    try:
+        page = fetch.fetch(url, max_redirects=3, max_bytes=300_000)
+        if page.status != 200 or page.content_type not in ("text/html", "application/xhtml+xml"):
+            return {}
+        reader = _DiscoveryReader()
+        reader.feed(page.text())
+        if not reader.endpoint:
+            return {}
+        answer = fetch.fetch(urljoin(page.url, reader.endpoint), max_redirects=3, max_bytes=65_536)
+        data = json.loads(answer.body) if answer.status == 200 else {}
+    except (fetch.FetchError, ValueError, UnicodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    fields = ("title", "author_name", "provider_name")
+    return {name: data[name][:300] for name in fields if isinstance(data.get(name), str)}
+
+
+@task()
+def fetch_embed(url):
+    embeds.remember(url, discover(url))
+    freshness.content_changed()  # pages holding the link show the card from their next render
+
+
+def embed_wanted(sender, url, **kwargs):
+    """Fetch an embed once an hour at most, in the background, never in a reader's request."""
+    if not settings.INKWELL_OEMBED_DISCOVERY:
+        return
+    asked = "inkwell:oembed-asked:" + hashlib.sha256(url.encode()).hexdigest()
+    if cache.add(asked, 1, 3600):
+        transaction.on_commit(lambda: fetch_embed.enqueue(url))
