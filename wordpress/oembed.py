@@ -20,7 +20,7 @@ from django.utils.text import Truncator
 from django_tasks import task
 
 from blog import embeds, freshness, themes
-from blog.content import render_teaser
+from blog.content import render_post_body, render_teaser
 from blog.models import Post, SiteOptions
 from comments.pings import fetch
 
@@ -108,7 +108,12 @@ def embed_page(request, path):
 
 def _card(request, entry):
     visible = entry.visible_content(request)
-    teaser = render_teaser(visible.excerpt or visible.body) if visible.unlocked else ""
+    if not visible.unlocked:
+        teaser = ""
+    elif visible.excerpt:
+        teaser = render_post_body(visible.excerpt)
+    else:
+        teaser = render_teaser(visible.body)[0]
     context = {
         "post": entry,
         "teaser": Truncator(teaser).words(55, html=True),

@@ -42,7 +42,12 @@ class Shaper:
         protected = bool(entry.password)
         visible = entry.visible_content(user=self.request.user, password=password)
         unlocked = visible.unlocked
-        excerpt = visible.excerpt or render_teaser(visible.body) if unlocked else ""
+        if not unlocked:
+            excerpt = ""
+        elif visible.excerpt:
+            excerpt = render_post_body(visible.excerpt)
+        else:
+            excerpt = render_teaser(visible.body)[0]
         data = {
             "id": entry.pk,
             "date": local(entry.published_at),
