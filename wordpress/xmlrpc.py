@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from blog import capabilities, media
 from blog.models import Category, Media, Post, PostType, SiteOptions, Status, Tag
@@ -90,7 +91,7 @@ def _absolute(request, path):
     return request.build_absolute_uri(path)
 
 
-def _entry(entry_id, user=None):
+def _entry(entry_id):
     entry = Post.objects.filter(pk=_id(entry_id, Fault(404, "Invalid post ID."))).first()
     if entry is None:
         raise Fault(404, "Invalid post ID.")
@@ -117,8 +118,6 @@ def _names_to_terms(user, model, names):
 
 
 def _unique_slug(model, name):
-    from django.utils.text import slugify
-
     base = slugify(name, allow_unicode=True)[:190] or "term"
     slug, n = base, 2
     while model.objects.filter(slug=slug).exists():

@@ -2,11 +2,11 @@
 Redis hash with REDIS_URL, else a small SQLite file of its own under INKWELL_VAR_DIR
 (settings.INKWELL_VIEWS_BUFFER). A worker killed at any moment loses nothing it counted.
 
-Each entry holds, per post and day, the views for the daily breakdown and the views whose
-total could not be written at once (the database was busy, blog/stats/counter.py). `flush()`
-moves everything into PostViews and PostViewDay in one transaction. A flush first sets the
-pending views aside (atomically), writes them, then forgets them; a flush that dies half-way
-leaves them set aside and the next one, after the lease expires, writes them.
+Each entry holds, per post and day, the views for the daily breakdown and for the post's total
+(blog/stats/counter.py writes no view to the database itself). `flush()` moves everything into
+PostViews and PostViewDay in one transaction. A flush first sets the pending views aside
+(atomically), writes them, then forgets them; a flush that dies half-way leaves them set aside
+and the next one, after the lease expires, writes them.
 """
 
 import os
@@ -33,10 +33,9 @@ def _store():
 _stores = {}
 
 
-def add(post_id, day, deferred_total=False):
-    """Count one view of `post_id` on `day` (and its total too when `deferred_total`); return
-    the views of the post whose total is not yet in the database."""
-    return _store().add(post_id, day.isoformat(), 1 if deferred_total else 0)
+def add(post_id, day):
+    """Count one view of `post_id` on `day`; return the post's views not yet in the database."""
+    return _store().add(post_id, day.isoformat())
 
 
 def pending_total(post_id):
@@ -69,12 +68,11 @@ class SQLiteBuffer:
         for statement in self.SCHEMA:
             self.db.execute(statement)
 
-    def add(self, post_id, day, total):
+    def add(self, post_id, day):
         self.db.execute(
-            "INSERT INTO pending (post_id, day, total, daily) VALUES (?, ?, ?, 1) "
-            "ON CONFLICT (post_id, day) DO UPDATE SET total = total + excluded.total, "
-            "daily = daily + 1",
-            [post_id, day, total],
+            "INSERT INTO pending (post_id, day, total, daily) VALUES (?, ?, 1, 1) "
+            "ON CONFLICT (post_id, day) DO UPDATE SET total = total + 1, daily = daily + 1",
+            [post_id, day],
         )
         return self.pending_total(post_id)
 
@@ -140,10 +138,10 @@ class RedisBuffer:
     def __init__(self, url):
         self.redis = redis.Redis.from_url(url)
 
-    def add(self, post_id, day, total):
+    def add(self, post_id, day):
         pipe = self.redis.pipeline()
         pipe.hincrby(self.PENDING, f"{post_id}:{day}:daily", 1)
-        pipe.hincrby(self.PENDING, f"{post_id}:total", total)
+        pipe.hincrby(self.PENDING, f"{post_id}:total", 1)
         pipe.hget(self.FLUSHING, f"{post_id}:total")
         _, pending, flushing = pipe.execute()
         return pending + int(flushing or 0)

@@ -28,7 +28,7 @@ def record_view(post, request):
     """Count this load if a reader made it; return the post's live view count."""
     if not should_count(request):
         return current_views(post)
-    return _stored(post) + daily.record(post.pk, deferred_total=True)
+    return _stored(post) + daily.record(post.pk)
 
 
 def _stored(post):

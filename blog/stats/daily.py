@@ -27,9 +27,9 @@ from . import buffer
 logger = logging.getLogger(__name__)
 
 
-def record(post_id, deferred_total=False):
+def record(post_id):
     """Count a view of today; return the post's views not yet in its stored total."""
-    pending = buffer.add(post_id, timezone.localdate(), deferred_total)
+    pending = buffer.add(post_id, timezone.localdate())
     _start_flusher()
     return pending
 

@@ -4,18 +4,24 @@ the site's own rule (`published()`, plus what the caller may edit); what they ma
 blog/capabilities.py, and entries are written through the admin's form (wordpress/writing.py)."""
 
 import django_comments
+from django.conf import settings as django_settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q
 from django.http import JsonResponse
+from django.utils.text import slugify
 
 from blog import capabilities, discussion
-from blog.models import Category, Media, Post, PostType, Status, Tag
+from blog import media as media_files
+from blog.models import Category, Media, Post, PostType, SiteOptions, Status, Tag
+from comments import moderation
+from comments.models import State
 
 from ..writing import WriteError, save_comment, save_entry, trash_entry
 from . import params, payload
-from .errors import RestError
+from .errors import RestError, no_route
 from .shapes import Shaper
 
 STATUSES_WRITABLE = ["publish", "future", "draft", "pending", "private"]
@@ -68,7 +74,7 @@ def _entry_collection(request, post_type):
         entries = entries.filter(parent_id__in=parents)
     for name, lookup in (("after", "published_at__gt"), ("before", "published_at__lt")):
         if name in request.GET:
-            entries = entries.filter(**{lookup: _date(request, name)})
+            entries = entries.filter(**{lookup: payload.moment(request.GET, name)})
     statuses = request.GET.get("status", "publish").split(",")
     if statuses != ["publish"] and not capabilities.may_write(request.user, post_type):
         raise RestError(
@@ -84,19 +90,6 @@ def _entry_collection(request, post_type):
     entries = _ordered(request, entries)
     password = request.GET.get("password")
     return params.paginated(request, entries, lambda e: shaper.entry(e, password))
-
-
-def _date(request, name):
-    from django.utils.dateparse import parse_datetime
-    from django.utils.timezone import get_current_timezone, is_naive, make_aware
-
-    try:
-        moment = parse_datetime(request.GET[name])
-    except ValueError:
-        moment = None
-    if moment is None:
-        raise params.invalid_param(name, "Invalid date.")
-    return make_aware(moment, get_current_timezone()) if is_naive(moment) else moment
 
 
 def _ordered(request, entries):
@@ -139,15 +132,9 @@ def _entry_resource(post_type):
             return _update_entry(request, entry)
         if method == "DELETE":
             return _delete_entry(request, entry)
-        raise _no_route()
+        raise no_route()
 
     return resource
-
-
-def _no_route():
-    from .errors import no_route
-
-    return no_route()
 
 
 def _refused(request, code, message):
@@ -276,8 +263,6 @@ def _write_term(request, model, term=None):
     if "slug" in args:
         term.slug = payload.text(args, "slug")[:200]
     if not term.slug:
-        from django.utils.text import slugify
-
         term.slug = slugify(term.name, allow_unicode=True)[:200] or kind
     if model.objects.filter(slug=term.slug).exclude(pk=term.pk).exists():
         raise RestError("term_exists", "A term with the name provided already exists.", 400)
@@ -306,7 +291,7 @@ def _term_resource(model):
             if method in ("POST", "PUT", "PATCH"):
                 return _write_term(request, model, term)
             if method != "DELETE":
-                raise _no_route()
+                raise no_route()
             if not request.user.has_perm(f"blog.delete_{model._meta.model_name}"):
                 raise _refused(
                     request, "rest_cannot_delete", "Sorry, you are not allowed to delete this term."
@@ -365,7 +350,7 @@ def _authors():
 
 def users(request, pk=None, method="GET"):
     if method not in ("GET", "HEAD"):
-        raise _no_route()
+        raise no_route()
     shaper = _shaper(request)
     people = _authors()
     if pk == "me":
@@ -393,8 +378,6 @@ def _approved_comments():
 
 
 def _create_comment(request):
-    from comments import moderation
-
     if not request.user.is_authenticated:
         raise RestError(
             "rest_comment_login_required", "Sorry, you must be logged in to comment.", 401
@@ -436,8 +419,6 @@ def _all_comments():
 
 
 def _moderate_comment(request, pk, method):
-    from comments.models import State
-
     comment = _all_comments().filter(pk=pk).first()
     post = comment and Post.objects.filter(pk=comment.object_pk).first()
     if comment is None or post is None:
@@ -493,11 +474,6 @@ def comments(request, pk=None, method="GET"):
 
 
 def _upload(request):
-    from django.conf import settings
-    from django.core.files.base import ContentFile
-
-    from blog import media as media_files
-
     if not request.user.has_perm("blog.add_media"):
         raise _refused(
             request,
@@ -519,7 +495,7 @@ def _upload(request):
         if not request.body:
             raise RestError("rest_upload_no_data", "No data supplied.", 400)
         upload = ContentFile(request.body, name=name)
-    if upload.size > settings.INKWELL_MAX_UPLOAD_BYTES:
+    if upload.size > django_settings.INKWELL_MAX_UPLOAD_BYTES:
         raise RestError("rest_upload_file_too_big", "This file is too big for this site.", 400)
     args = payload.read(request) if request.FILES else {}
     item = Media(uploaded_by=request.user)
@@ -563,7 +539,7 @@ def media(request, pk=None, method="GET"):
         item.delete()
         return JsonResponse({"deleted": True, "previous": previous})
     if method not in ("GET", "HEAD"):
-        raise _no_route()
+        raise no_route()
     shaper = _shaper(request)
     items = Media.objects.all()
     if pk is not None:
@@ -587,7 +563,7 @@ TYPES = {
 
 def types(request, pk=None, method="GET"):
     if method not in ("GET", "HEAD"):
-        raise _no_route()
+        raise no_route()
     shaper = _shaper(request)
 
     def shape(slug):
@@ -627,7 +603,7 @@ STATUSES = {
 
 def statuses(request, pk=None, method="GET"):
     if method not in ("GET", "HEAD"):
-        raise _no_route()
+        raise no_route()
 
     def shape(slug):
         return {
@@ -652,7 +628,7 @@ def statuses(request, pk=None, method="GET"):
 
 def search(request, pk=None, method="GET"):
     if method not in ("GET", "HEAD"):
-        raise _no_route()
+        raise no_route()
     shaper = _shaper(request)
     words = request.GET.get("search", "")
     found = Post.objects.published().filter(status__in=[Status.PUBLISH, Status.FUTURE])
@@ -693,10 +669,6 @@ SETTINGS = {
 
 def settings(request, pk=None, method="GET"):
     """The site's settings, for administrators only (WordPress's manage_options)."""
-    from django.core.exceptions import ValidationError
-
-    from blog.models import SiteOptions
-
     if not request.user.has_perm("blog.change_siteoptions"):
         raise _refused(request, "rest_forbidden", "Sorry, you are not allowed to do that.")
     options = SiteOptions.get()
@@ -713,7 +685,7 @@ def settings(request, pk=None, method="GET"):
             raise RestError("rest_invalid_param", f"{field}: {messages[0]}", 400) from error
         options.save()
     elif method not in ("GET", "HEAD"):
-        raise _no_route()
+        raise no_route()
     data = {name: getattr(options, field) for name, (field, _kind) in SETTINGS.items()}
     data["url"] = data["home"] = request.build_absolute_uri("/").rstrip("/")
     return JsonResponse({k: (0 if v is None else str(v) if k.endswith("_status") else v)
