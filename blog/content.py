@@ -9,6 +9,8 @@ from functools import cached_property
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from .embeds import html_for
+
 CAPTION_RE = re.compile(r"\[caption([^\]]*)\](.*?)\[/caption\]", re.DOTALL | re.IGNORECASE)
 ATTR_RE = re.compile(r'(\w+)\s*=\s*"([^"]*)"')
 IMAGE_RE = re.compile(
@@ -89,8 +91,6 @@ def expand_shortcodes(html, post_id=None):
 
 
 def _embed(url):
-    from .embeds import html_for
-
     if not url.startswith(("http://", "https://")):
         return escape(url)
     return html_for(url)

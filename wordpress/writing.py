@@ -2,13 +2,18 @@
 entry saved by an app obeys exactly the rules of one saved in the admin: the role's
 capabilities (blog/capabilities.py), HTML sanitising, who may publish."""
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from blog import capabilities
+from blog.clients import client_ip
 from blog.forms import EntryForm
 from blog.models import Post, PostType, SiteOptions, Status
+from comments import moderation, notifications
+from comments.models import Comment, Kind
 
 
 class WriteError(Exception):
@@ -89,13 +94,6 @@ def trash_entry(user, entry, force=False):
 def save_comment(request, post, text, parent=0):
     """A comment by the signed-in API caller, through the site's moderation (a
     `comments.moderation.Rejected` says why not) and announced after commit."""
-    from django.conf import settings
-    from django.contrib.contenttypes.models import ContentType
-
-    from blog.clients import client_ip
-    from comments import moderation, notifications
-    from comments.models import Comment, Kind
-
     user = request.user
     comment = Comment(
         content_type=ContentType.objects.get_for_model(Post),
