@@ -25,6 +25,15 @@ def _marker_re():
     return re.compile(rf"{_prefix()}\.([a-z-]+)\.(\w*)\.".encode())
 
 
+_RAW_CSRF_RE = re.compile(rb'name="csrfmiddlewaretoken" value="(?!inkwell)')
+
+
+def holds_raw_token(content):
+    """Whether `content` (bytes) has a CSRF token written as it is, not as a marker: HTML that
+    must never be kept for another reader."""
+    return _RAW_CSRF_RE.search(content) is not None
+
+
 def register(name, function):
     """`function(request, argument)` returns the HTML that replaces marker `name`."""
     _fillers[name] = function

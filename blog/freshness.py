@@ -11,6 +11,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from . import request_memo
+
 VERSION_KEY = "inkwell:content:version"
 DUE_KEY = "inkwell:content:next-due"  # when the next scheduled post comes out; 0 when none
 NOTHING_DUE = 0
@@ -35,7 +37,18 @@ def _next_due():
 
 
 def content_version():
-    """The current content version (one cache read, a query only after a change)."""
+    """The current content version: one cache read a request (then the request's memo), a
+    query only after a change."""
+    memo = request_memo.current()
+    if memo is not None and VERSION_KEY in memo:
+        return memo[VERSION_KEY]
+    version = _read_version()
+    if memo is not None:
+        memo[VERSION_KEY] = version
+    return version
+
+
+def _read_version():
     found = cache.get_many([VERSION_KEY, DUE_KEY])
     version, due = found.get(VERSION_KEY), found.get(DUE_KEY)
     if version is None:
@@ -51,7 +64,11 @@ def content_version():
 
 
 def _bump(schedule=True):
-    cache.set(VERSION_KEY, _new_version(), None)
+    version = _new_version()
+    cache.set(VERSION_KEY, version, None)
+    memo = request_memo.current()
+    if memo is not None:
+        memo[VERSION_KEY] = version
     if schedule:
         cache.delete(DUE_KEY)
 

@@ -4,6 +4,7 @@ reads them."""
 from django.http import HttpResponseBadRequest, QueryDict
 from django.utils import timezone, translation
 
+from . import request_memo
 from .languages import site_language
 from .models import SiteOptions
 
@@ -39,7 +40,7 @@ class SiteOptionsMiddleware:
 
     def __call__(self, request):
         with (
-            SiteOptions.remembered_for_the_request(),
+            request_memo.remembered(),
             timezone.override(SiteOptions.get().tzinfo),
             translation.override(site_language()),
         ):

@@ -10,7 +10,6 @@ CSRF token, the comment form's one-time fields, the CSP nonce) are filled into t
 """
 
 import hashlib
-import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -65,7 +64,6 @@ KEPT_HEADERS = {
     "x-pingback",
 }
 PERSONAL_COOKIE_PREFIXES = ("comment_author",)  # WordPress's commenter cookies
-RAW_CSRF_RE = re.compile(rb'name="csrfmiddlewaretoken" value="(?!inkwell)')
 
 
 class _CountedPost:
@@ -141,7 +139,7 @@ class PageCacheMiddleware:
         if response.cookies.keys() - {settings.CSRF_COOKIE_NAME}:
             return None
         content = getattr(response, "unfilled_content", response.content)
-        if RAW_CSRF_RE.search(content):
+        if fill.holds_raw_token(content):
             return None  # a token of this reader's own, rendered without a marker
         nonce = str(getattr(request, "csp_nonce", "") or "")
         if nonce:

@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.static import serve
 
-from . import fill, guesses, query_strings, themes, worker
+from . import entry_memo, fill, guesses, query_strings, themes, worker
 from .archives import PostIndex, SearchResults
 from .content import kept_single, render_single, split_pages
 from .converters import parse_id
@@ -90,12 +90,7 @@ def home_page(request, page):
 
 
 def post_detail(request, year, month, day, slug, comment_page=None, page=1):
-    post = (
-        Post.objects.readable_by(request.user)
-        .select_related("author", "featured_image")
-        .prefetch_related("categories", "tags")
-        .at_permalink(year, month, day, slug)
-    )
+    post = entry_memo.post_at_permalink(request.user, year, month, day, slug)
     if post is None:
         raise Http404
     if page == 1 and "page" in request.resolver_match.kwargs:

@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from blog.models import SiteOptions
 from comments.models import Comment
@@ -269,3 +270,75 @@ def test_body_is_kept_until_the_post_or_its_media_change(client):
     post.save()
     html = page(client, post)
     assert "Closing words." in html and "Opening words." not in html
+
+
+def test_a_post_read_again_costs_no_query_for_the_post_until_it_changes(client):
+    post = PostFactory(title="Kept title")
+    page(client, post)
+    with CaptureQueriesContext(connection) as again:
+        assert "Kept title" in page(client, post)
+    assert not [q for q in again.captured_queries if 'FROM "blog_post"' in q["sql"]]
+    post.title = "Changed title"
+    post.save()
+    assert "Changed title" in page(client, post)
+
+
+def test_kept_fragments_follow_what_the_reader_may_do(client, admin_user):
+    post = PostFactory()
+    assert "Edit this entry" not in page(client, post)
+    client.force_login(admin_user)
+    assert "Edit this entry" in page(client, post)
+    client.logout()
+    assert "Edit this entry" not in page(client, post)
+
+
+def test_a_protected_post_is_kept_neither_unlocked_nor_with_a_readers_token(client):
+    post = PostFactory(password="tide", body="<p>Behind the password.</p>")
+    reader = Client(enforce_csrf_checks=True)
+    first, second = page(reader, post), page(reader, post)
+    assert "Behind the password." not in first and 'name="post_password"' in first
+
+    def token(html):
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+
+    assert token(first) != token(second)  # rendered for each load, never a kept token
+    unlock = {"post_password": "tide", "next": post.get_absolute_url()}
+    reader.post(reverse("blog:post-password"), {**unlock, "csrfmiddlewaretoken": token(second)})
+    assert "Behind the password." in page(reader, post)
+    assert "Behind the password." not in page(Client(), post)
+
+
+def test_kept_fragments_carry_each_responses_own_script_nonce(client):
+    post = PostFactory()
+    nonces = []
+    for _ in range(2):
+        response = client.get(post.get_absolute_url(), headers=READER)
+        nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
+        html = response.content.decode()
+        assert f'<script type="application/ld+json" nonce="{nonce}">' in html
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+
+
+def test_kept_fragments_follow_the_host_the_reader_asked(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "blog.example.org"]
+    post = PostFactory()
+    assert '<link rel="canonical" href="http://testserver/' in page(client, post)
+    other = client.get(post.get_absolute_url(), headers=READER, HTTP_HOST="blog.example.org")
+    assert '<link rel="canonical" href="http://blog.example.org/' in other.content.decode()
+
+
+def test_author_name_change_shows_at_once(client):
+    post = PostFactory()
+    page(client, post)
+    post.author.first_name, post.author.last_name = "Marin", "Vale"
+    post.author.save()
+    assert "Marin Vale" in page(client, post)
+
+
+def test_a_post_taken_back_to_draft_is_gone_for_readers_at_once(client):
+    post = PostFactory()
+    page(client, post)
+    post.status = "draft"
+    post.save()
+    assert client.get(post.get_absolute_url(), headers=READER).status_code == 404

@@ -2,9 +2,6 @@
 
 import time
 import zoneinfo
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -12,9 +9,8 @@ from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
+from .. import request_memo
 from .choices import Discussion
-
-_request_memo = ContextVar("site_options_memo", default=None)  # a dict during a request
 
 WIDGETS = [
     "search",
@@ -270,7 +266,7 @@ class SiteOptions(models.Model):
         # copy another process cached from the row as it was before the commit is never used.
         cache.delete(self.CACHE_KEY)
         transaction.on_commit(SiteOptions.changed, using=kwargs.get("using"))
-        memo = _request_memo.get()
+        memo = request_memo.current()
         if memo is not None:
             memo.pop("options", None)
 
@@ -307,9 +303,9 @@ class SiteOptions(models.Model):
     @classmethod
     def get(cls):
         """The options: once a request from the cache shared by every process (one round trip
-        for the copy and its version), then from the request's memo (see
-        `remembered_for_the_request`)."""
-        memo = _request_memo.get()
+        for the copy and its version), then from the request's memo
+        (blog/request_memo.py)."""
+        memo = request_memo.current()
         if memo is not None and "options" in memo:
             return memo["options"]
         found = cache.get_many([cls.CACHE_KEY, cls.VERSION_KEY])
@@ -323,15 +319,6 @@ class SiteOptions(models.Model):
         if memo is not None:
             memo["options"] = options
         return options
-
-    @staticmethod
-    @contextmanager
-    def remembered_for_the_request():
-        token = _request_memo.set({})
-        try:
-            yield
-        finally:
-            _request_memo.reset(token)
 
     @property
     def comment_depth(self):

@@ -9,13 +9,15 @@ from django.utils import dateformat, timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .. import freshness, themes, widgets
+from .. import fill, freshness, themes, widgets
 from ..models import Post
+from ..version_memo import VersionMemo
 
 ENTITY_RE = re.compile(r"(&#?\w+;)")
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 register = template.Library()
+_fragments = VersionMemo(size=256)
 
 
 @register.simple_tag(takes_context=True)
@@ -147,3 +149,43 @@ def wpdate(value, format_string):
             parts.append(char)
         escaped = char == "\\" and not escaped
     return dateformat.format(value, "".join(parts))
+
+
+@register.tag
+def kept(parser, token):
+    """`{% kept "name" value… %}…{% endkept %}`: the enclosed HTML rendered once for each set
+    of values while the site's content version stays the same, then kept in this worker's
+    memory (blog/version_memo.py). The values must name everything the fragment shows that
+    the content version does not (the post, its page, the host, what the reader may do); the
+    CSP nonce is kept as a marker, and a fragment holding a CSRF token is never kept."""
+    name, *values = token.split_contents()[1:]
+    nodelist = parser.parse(("endkept",))
+    parser.delete_first_token()
+    return KeptNode(nodelist, parser.compile_filter(name), [parser.compile_filter(v) for v in values])
+
+
+class KeptNode(template.Node):
+    def __init__(self, nodelist, name, values):
+        self.nodelist, self.name, self.values = nodelist, name, values
+
+    def render(self, context):
+        if context.get("is_preview"):  # unsaved changes under a saved entry's key
+            return self.nodelist.render(context)
+        key = (
+            self.name.resolve(context),
+            translation.get_language(),
+            *(value.resolve(context) for value in self.values),
+        )
+        version, html = _fragments.get(key)
+        marker = fill.marker("csp-nonce")
+        request = context.get("request")
+        if html is None:
+            html = self.nodelist.render(context)
+            nonce = getattr(request, "csp_nonce", None)
+            if nonce:  # django-csp's lazy nonce is true once the fragment has used it
+                html = html.replace(str(nonce), marker)
+            if not fill.holds_raw_token(html.encode()):
+                _fragments.put(version, key, html)
+        if marker in html:
+            html = html.replace(marker, str(getattr(request, "csp_nonce", "")))
+        return mark_safe(html)  # noqa: S308 - rendered by the theme's template

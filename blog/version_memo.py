@@ -1,0 +1,41 @@
+"""What a worker keeps in its own memory while the site's content version
+(blog/freshness.py) stays the same: a value read or rendered once is used again until anything
+a reader could see changes, in any process. No round trip to the shared cache, so it suits
+small values read on every request (a post, a fragment of HTML)."""
+
+import threading
+from collections import OrderedDict
+
+from . import freshness
+
+
+class VersionMemo:
+    """A dict of at most `size` entries, least recently used dropped first, emptied when the
+    content version moves on."""
+
+    def __init__(self, size):
+        self.size = size
+        self._lock = threading.Lock()
+        self._kept = OrderedDict()
+        self._version = None
+
+    def get(self, key):
+        """(version, value): the value kept for `key` at the current version, or None; hand
+        the version to `put` so a value computed meanwhile is kept only if still current."""
+        version = freshness.content_version()
+        with self._lock:
+            if self._version != version:
+                self._kept.clear()
+                self._version = version
+            value = self._kept.get(key)
+            if value is not None:
+                self._kept.move_to_end(key)
+        return version, value
+
+    def put(self, version, key, value):
+        with self._lock:
+            if self._version != version:
+                return
+            self._kept[key] = value
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
