@@ -2,6 +2,7 @@
 
 import time
 import zoneinfo
+
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError

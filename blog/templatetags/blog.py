@@ -161,7 +161,9 @@ def kept(parser, token):
     name, *values = token.split_contents()[1:]
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
-    return KeptNode(nodelist, parser.compile_filter(name), [parser.compile_filter(v) for v in values])
+    return KeptNode(
+        nodelist, parser.compile_filter(name), [parser.compile_filter(v) for v in values]
+    )
 
 
 class KeptNode(template.Node):
