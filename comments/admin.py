@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 
 from blog import discussion
 from blog.admin.selection import SelectionByKey
+from blog.admin.undo import UndoMixin
 from blog.clients import client_ip
 from blog.converters import parse_id
 
@@ -116,7 +117,7 @@ PAST_TENSE = {
 
 
 @admin.register(Comment)
-class CommentAdmin(SelectionByKey, admin.ModelAdmin):
+class CommentAdmin(SelectionByKey, UndoMixin, admin.ModelAdmin):
     list_display = ["author", "comment_with_actions", "in_response_to", "submitted_on"]
     list_display_links = None
     list_filter = [CommentStatusFilter, "kind", PostFilter]
@@ -286,19 +287,45 @@ class CommentAdmin(SelectionByKey, admin.ModelAdmin):
         return super().changelist_view(request, {**(extra_context or {}), "status_views": views})
 
     def _set_state(self, request, queryset, state):
-        changed = 0
+        previous = {}
         queryset = discussion.moderated_by(request.user, queryset)
         with transaction.atomic():
             for comment in queryset.exclude(state=state):
+                previous[comment.pk] = comment.state
                 comment.state = state
                 comment.save(update_fields=["state", "is_public", "is_removed"])
                 if state == State.APPROVED:
                     notifications.after_approval(comment)
-                changed += 1
         message = ngettext(
-            "%(count)d comment %(done)s.", "%(count)d comments %(done)s.", changed
-        ) % {"count": changed, "done": PAST_TENSE[state]}
+            "%(count)d comment %(done)s.", "%(count)d comments %(done)s.", len(previous)
+        ) % {"count": len(previous), "done": PAST_TENSE[state]}
+        if state in (State.SPAM, State.TRASH):
+            message = self.undo_message(request, message, state, previous)
         self.message_user(request, message, messages.SUCCESS)
+
+    def undo(self, request, moved_to, previous):
+        """Put back what the Undo names: comments still where the action left them."""
+        restored = 0
+        comments = discussion.moderated_by(request.user, Comment.objects.all())
+        with transaction.atomic():
+            for comment in comments.filter(pk__in=previous, state=moved_to):
+                comment.state = previous[comment.pk]
+                comment.save(update_fields=["state", "is_public", "is_removed"])
+                restored += 1
+        template = (
+            ngettext(
+                "%(count)d comment restored from the spam.",
+                "%(count)d comments restored from the spam.",
+                restored,
+            )
+            if moved_to == State.SPAM
+            else ngettext(
+                "%(count)d comment restored from the Trash.",
+                "%(count)d comments restored from the Trash.",
+                restored,
+            )
+        )
+        return template % {"count": restored}
 
     @admin.action(description=_("Approve"), permissions=["change"])
     def approve(self, request, queryset):

@@ -29,6 +29,7 @@ from ..stats import charts, daily
 from ..views import render_entry
 from .publishing import PublishBoxMixin
 from .selection import SelectionByKey
+from .undo import UndoMixin
 
 
 class MonthFilter(admin.SimpleListFilter):
@@ -57,7 +58,7 @@ class MonthFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EntryAdmin(SelectionByKey, PublishBoxMixin, VersionAdmin):
+class EntryAdmin(SelectionByKey, UndoMixin, PublishBoxMixin, VersionAdmin):
     form = EntryForm
     post_type = PostType.POST
     search_fields = ["title", "body", "excerpt"]
@@ -182,43 +183,86 @@ class EntryAdmin(SelectionByKey, PublishBoxMixin, VersionAdmin):
     def _changeable(self, request, queryset):
         return [entry for entry in queryset if self.has_change_permission(request, entry)]
 
-    def _set_status(self, request, queryset, status, verb):
-        changed = 0
-        for entry in self._changeable(request, queryset):
+    def _set_status(self, request, queryset, status):
+        """Move the rows the user may change to `status`; {pk: status before} of those moved."""
+        previous = {}
+        for entry in self._changeable(request, queryset.exclude(status=status)):
+            previous[entry.pk] = entry.status
             entry.status = status
             entry.save()
-            changed += 1
-        message = gettext("%(count)d item(s) %(verb)s.") % {"count": changed, "verb": verb}
-        self.message_user(request, message, messages.SUCCESS)
+        return previous
+
+    def _say(self, request, template, count, undo=None):
+        """WordPress's message: "1 post moved to the Trash.", "3 pages published."."""
+        text = self._counted(template, count)
+        if undo:
+            text = self.undo_message(request, text, *undo)
+        self.message_user(request, text, messages.SUCCESS)
 
     @admin.action(description=_("Publish"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._set_status(
-            request,
-            queryset.exclude(status=Status.PUBLISH),
-            Status.PUBLISH,
-            _("published (or scheduled, when dated in the future)"),
-        )
+        changed = self._set_status(request, queryset, Status.PUBLISH)
+        scheduled = Post.objects.filter(pk__in=changed, status=Status.FUTURE).count()
+        if len(changed) - scheduled or not scheduled:
+            self._say(
+                request,
+                gettext("%(count)d %(noun)s published."),
+                len(changed) - scheduled,
+            )
+        if scheduled:
+            self._say(
+                request,
+                gettext("%(count)d %(noun)s scheduled."),
+                scheduled,
+            )
 
     def has_publish_permission(self, request):
         return request.user.has_perm("blog.publish_posts")
 
     @admin.action(description=_("Move to draft"), permissions=["change"])
     def move_to_draft(self, request, queryset):
-        self._set_status(request, queryset, Status.DRAFT, _("moved to draft"))
+        changed = self._set_status(request, queryset, Status.DRAFT)
+        self._say(
+            request,
+            gettext("%(count)d %(noun)s moved to draft."),
+            len(changed),
+        )
 
     @admin.action(description=_("Move to Trash"), permissions=["change"])
     def move_to_trash(self, request, queryset):
         from ..trash import schedule_emptying
 
-        self._set_status(request, queryset, Status.TRASH, _("moved to the Trash"))
+        changed = self._set_status(request, queryset, Status.TRASH)
+        self._say(
+            request,
+            gettext("%(count)d %(noun)s moved to the Trash."),
+            len(changed),
+            undo=(Status.TRASH, changed),
+        )
         schedule_emptying()
 
     @admin.action(description=_("Restore from Trash"), permissions=["change"])
     def restore(self, request, queryset):
-        self._set_status(
-            request, queryset.filter(status=Status.TRASH), Status.DRAFT, _("restored as drafts")
+        changed = self._set_status(request, queryset.filter(status=Status.TRASH), Status.DRAFT)
+        self._say(
+            request,
+            gettext("%(count)d %(noun)s restored from the Trash."),
+            len(changed),
         )
+
+    def undo(self, request, moved_to, previous):
+        """Put back what the Undo names: rows still in `moved_to` the user may change."""
+        entries = self.get_queryset(request).filter(pk__in=previous, status=moved_to)
+        restored = 0
+        for entry in self._changeable(request, entries):
+            entry.status = previous[entry.pk]
+            entry.save()
+            restored += 1
+        return self._counted(gettext("%(count)d %(noun)s restored from the Trash."), restored)
+
+    def _counted(self, template, count):
+        noun = self.opts.verbose_name if count == 1 else self.opts.verbose_name_plural
+        return template % {"count": count, "noun": noun}
 
     # --- preview and revisions -----------------------------------------------------------
 
@@ -396,12 +440,14 @@ class PostAdmin(EntryAdmin):
     @admin.action(description=_("Make sticky"), permissions=["publish"])
     def stick(self, request, queryset):
         changed = queryset.filter(pk__in=[p.pk for p in self._changeable(request, queryset)])
-        self.message_user(request, f"{changed.update(is_sticky=True)} post(s) made sticky.")
+        count = changed.update(is_sticky=True)
+        self._say(request, gettext("%(count)d %(noun)s made sticky."), count)
 
     @admin.action(description=_("Make not sticky"), permissions=["publish"])
     def unstick(self, request, queryset):
         changed = queryset.filter(pk__in=[p.pk for p in self._changeable(request, queryset)])
-        self.message_user(request, f"{changed.update(is_sticky=False)} post(s) unstuck.")
+        count = changed.update(is_sticky=False)
+        self._say(request, gettext("%(count)d %(noun)s unstuck."), count)
 
 
 @admin.register(Page)

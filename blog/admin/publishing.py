@@ -9,6 +9,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from .. import capabilities
 from ..models import PostType, Status
@@ -39,6 +40,11 @@ class PublishBoxMixin:
         data["_continue"] = "1"
         return data
 
+    def save_form(self, request, form, change):
+        if change and "_trash" in request.POST:  # what the message's Undo puts back
+            request.status_before_trash = form.initial.get("status")
+        return super().save_form(request, form, change)
+
     def response_add(self, request, obj, post_url_continue=None):
         if any(name in request.POST for name in BUTTONS):
             return self._after_publish_box(request, obj)
@@ -53,7 +59,11 @@ class PublishBoxMixin:
         noun = "Page" if obj.post_type == PostType.PAGE else "Post"
         info = self.opts.app_label, self.opts.model_name
         if "_trash" in request.POST:
-            self.message_user(request, f"1 {noun.lower()} moved to the Trash.")
+            before = getattr(request, "status_before_trash", None)
+            text = self._counted(gettext("%(count)d %(noun)s moved to the Trash."), 1)
+            if before and before != Status.TRASH:
+                text = self.undo_message(request, text, Status.TRASH, {obj.pk: before})
+            self.message_user(request, text, messages.SUCCESS)
             return redirect(f"admin:{info[0]}_{info[1]}_changelist")
         if obj.status == Status.FUTURE:
             when = formats.date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
