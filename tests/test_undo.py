@@ -49,7 +49,10 @@ def test_a_page_trashed_from_its_publish_box_has_an_undo(admin_client):
     response = admin_client.post(change, data, follow=True)
     assert "1 page moved to the Trash." in response.content.decode()
     url, undo = undo_of(response)
-    assert "1 page restored from the Trash." in admin_client.post(url, undo, follow=True).content.decode()
+    assert (
+        "1 page restored from the Trash."
+        in admin_client.post(url, undo, follow=True).content.decode()
+    )
     page.refresh_from_db()
     assert page.status == "publish"
 
