@@ -43,21 +43,32 @@ def marker(name, argument=""):
     return f"{_prefix()}.{name}.{argument}."
 
 
+def split(content):
+    """`content` (bytes) cut at its markers, [text, name, argument, text, …, text], for
+    `fill` to join again on every response without searching the page (the page cache)."""
+    return _marker_re().split(content)
+
+
 def fill(request, content, values=None):
-    """`content` (bytes) with every marker replaced: by `values[name]` when given, else by the
-    registered filler."""
-    if _prefix().encode() not in content:
-        return content
+    """`content` (bytes, or its `split` parts) with every marker replaced: by `values[name]`
+    when given, else by the registered filler."""
+    if isinstance(content, bytes):
+        if _prefix().encode() not in content:
+            return content
+        content = split(content)
     values = values or {}
-
-    def replace(match):
-        name, argument = match.group(1).decode(), match.group(2).decode()
+    filled = []
+    for start in range(0, len(content) - 1, 3):
+        text, name, argument = content[start : start + 3]
+        name = name.decode()
         if name in values:
-            return str(values[name]).encode()
-        filler = _fillers.get(name)
-        return str(filler(request, argument)).encode() if filler else b""
-
-    return _marker_re().sub(replace, content)
+            value = values[name]
+        else:
+            filler = _fillers.get(name)
+            value = filler(request, argument.decode()) if filler else ""
+        filled += [text, str(value).encode()]
+    filled.append(content[-1])
+    return b"".join(filled)
 
 
 register("csrf", lambda request, argument: get_token(request))

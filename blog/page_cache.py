@@ -87,7 +87,7 @@ def _key(request):
     """The page's key; the address hashed, so any length of path makes a short key."""
     address = f"{request.scheme}://{request.get_host()}{request.path}".encode()
     digest = hashlib.sha256(address).hexdigest()
-    return f"inkwell:page:{freshness.content_version()}:{translation.get_language()}:{digest}"
+    return f"inkwell:page:v2:{freshness.content_version()}:{translation.get_language()}:{digest}"
 
 
 class PageCacheMiddleware:
@@ -146,4 +146,4 @@ class PageCacheMiddleware:
             content = content.replace(nonce.encode(), fill.marker("csp-nonce").encode())
         headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
         response["X-Inkwell-Cache"] = "miss"
-        return (200, headers, content, getattr(response, "views_of", None))
+        return (200, headers, fill.split(content), getattr(response, "views_of", None))

@@ -88,10 +88,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.origin.RequestOriginMiddleware",
     "blog.middleware.SiteOptionsMiddleware",
-    "axes.middleware.AxesMiddleware",
     "blog.security_headers.ContentSecurityPolicyMiddleware",
-    "wordpress.middleware.RestDiscoveryMiddleware",
+    # Kept pages are served from here: after what every response needs (headers, the CSRF
+    # cookie, the CSP nonce, the site's time zone), before what only rendered pages need.
     "blog.page_cache.PageCacheMiddleware",
+    "axes.middleware.AxesMiddleware",
+    "wordpress.middleware.RestDiscoveryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
