@@ -61,7 +61,12 @@ class ForwardedHeadersMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not is_trusted_proxy(request.META.get("REMOTE_ADDR")):
-            for key in [key for key in request.META if key.startswith("HTTP_X_FORWARDED_")]:
-                del request.META[key]
+        drop_untrusted_forwarded_headers(request.META)
         return self.get_response(request)
+
+
+def drop_untrusted_forwarded_headers(environ):
+    """Remove the X-Forwarded-* headers from a WSGI environ unless a trusted proxy sent them."""
+    if not is_trusted_proxy(environ.get("REMOTE_ADDR")):
+        for key in [key for key in environ if key.startswith("HTTP_X_FORWARDED_")]:
+            del environ[key]

@@ -14,7 +14,7 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
@@ -66,7 +66,7 @@ KEPT_HEADERS = {
 PERSONAL_COOKIE_PREFIXES = ("comment_author",)  # WordPress's commenter cookies
 
 
-class _CountedPost:
+class CountedPost:
     """What the counter needs of a post whose page came from the cache: its key."""
 
     def __init__(self, pk):
@@ -114,13 +114,15 @@ class PageCacheMiddleware:
         values = {}
         if entry is not None:
             post_pk, count = entry
-            post = _CountedPost(post_pk)
+            post = CountedPost(post_pk)
             views = counter.record_view(post, request) if count else counter.current_views(post)
             values["views"] = views
         response = HttpResponse(fill.fill(request, content, values), status=status)
         for name, value in headers:
             response[name] = value
         response["X-Inkwell-Cache"] = "hit"
+        # what blog/page_replay.py needs to serve this page again without Django
+        response.replay = (content, entry, timezone.get_current_timezone())
         last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
         return get_conditional_response(
             request, etag=response.get("ETag"), last_modified=last_modified, response=response

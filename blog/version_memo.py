@@ -10,13 +10,15 @@ from . import freshness
 
 
 class VersionMemo:
-    """A dict of at most `size` entries, least recently used dropped first, emptied when the
-    content version moves on."""
+    """A dict of at most `size` entries (and, with `weigh`, at most `max_weight` of what it
+    measures), least recently used dropped first, emptied when the content version moves on."""
 
-    def __init__(self, size):
-        self.size = size
+    def __init__(self, size, weigh=None, max_weight=float("inf")):
+        self.size, self.max_weight = size, max_weight
+        self.weigh = weigh or (lambda value: 0)
         self._lock = threading.Lock()
         self._kept = OrderedDict()
+        self._weight = 0
         self._version = None
 
     def get(self, key):
@@ -26,6 +28,7 @@ class VersionMemo:
         with self._lock:
             if self._version != version:
                 self._kept.clear()
+                self._weight = 0
                 self._version = version
             value = self._kept.get(key)
             if value is not None:
@@ -33,9 +36,16 @@ class VersionMemo:
         return version, value
 
     def put(self, version, key, value):
+        weight = self.weigh(value)
+        if weight > self.max_weight:
+            return
         with self._lock:
             if self._version != version:
                 return
+            if key in self._kept:
+                self._weight -= self.weigh(self._kept[key])
             self._kept[key] = value
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
+            self._weight += weight
+            while len(self._kept) > self.size or self._weight > self.max_weight:
+                _, dropped = self._kept.popitem(last=False)
+                self._weight -= self.weigh(dropped)

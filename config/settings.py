@@ -131,8 +131,8 @@ def _database(url):
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # Every SQLite database, also one named by DATABASE_URL, runs in WAL mode with a busy
         # timeout, and takes its write lock when a transaction starts so concurrent writers
-        # queue instead of failing with "database is locked".
-        config["CONN_MAX_AGE"] = 0
+        # queue instead of failing with "database is locked". Connections are kept (as for
+        # any database) since opening one runs those pragmas again.
         config["OPTIONS"] = {
             "timeout": 20,
             "transaction_mode": "IMMEDIATE",
