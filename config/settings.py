@@ -156,6 +156,10 @@ def _beside_database(name):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Signed-in readers' sessions are read from the shared cache (every process sees the same),
+# written through to the database so a cache flush signs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
