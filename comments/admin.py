@@ -9,16 +9,16 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from blog import discussion
 from blog.admin.selection import SelectionByKey
 from blog.admin.undo import UndoMixin
 from blog.clients import client_ip
 from blog.converters import parse_id
+from blog.dates import wp_format
 
 from . import notifications
 from .models import Comment, Kind, OutgoingPing, State
@@ -250,7 +250,7 @@ class CommentAdmin(SelectionByKey, UndoMixin, admin.ModelAdmin):
         post = comment.content_object
         if post is None:
             return "\u2014"
-        count = getattr(comment, "post_comment_count", 0)
+        count = getattr(comment, "post_comment_count", None) or 0
         return format_html(
             '<a href="{}">{}</a> <span class="comment-count" title="Approved comments">{}</span>'
             '<br><a href="{}">View Post</a>',
@@ -260,9 +260,9 @@ class CommentAdmin(SelectionByKey, UndoMixin, admin.ModelAdmin):
             post.get_absolute_url(),
         )
 
-    @admin.display(description="Submitted on", ordering="submit_date")
+    @admin.display(description=_("Submitted on"), ordering="submit_date")
     def submitted_on(self, comment):
-        when = date_format(timezone.localtime(comment.submit_date), "DATETIME_FORMAT")
+        when = wp_format(comment.submit_date, gettext("Y/m/d \\a\\t g:i a"))
         return format_html('<a href="{}">{}</a>', comment.get_absolute_url(), when)
 
     def changelist_view(self, request, extra_context=None):

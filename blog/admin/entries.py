@@ -22,6 +22,7 @@ from reversion.models import Version
 
 from .. import discussion, themes
 from ..converters import parse_id
+from ..dates import wp_format
 from ..forms import EntryForm
 from ..models import Page, Post, PostType, Status
 from ..models.entries import own_editable_statuses
@@ -161,6 +162,20 @@ class EntryAdmin(SelectionByKey, UndoMixin, PublishBoxMixin, VersionAdmin):
             notes.append(gettext("Sticky"))
         suffix = format_html(" \u2014 <strong>{}</strong>", ", ".join(notes)) if notes else ""
         return format_html("{}{}", entry.display_title, suffix)
+
+    @admin.display(description=_("Date"), ordering="published_at")
+    def date_and_status(self, entry):
+        """WordPress's Date column: what the date means, then the date."""
+        if entry.status == Status.FUTURE or (
+            entry.status == Status.PUBLISH and entry.published_at > timezone.now()
+        ):
+            label, when = gettext("Scheduled"), entry.published_at
+        elif entry.status in (Status.PUBLISH, Status.PRIVATE):
+            label, when = gettext("Published"), entry.published_at
+        else:
+            label, when = gettext("Last Modified"), entry.updated_at
+        # WordPress's list format ("2026/11/25 at 8:57 pm"), PHP letters as the theme's
+        return format_html("{}<br>{}", label, wp_format(when, gettext("Y/m/d \\a\\t g:i a")))
 
     @admin.display(description=_("Comments"), ordering="comment_count")
     def comments(self, entry):
@@ -410,8 +425,7 @@ class PostAdmin(EntryAdmin):
         "tag_list",
         "comments",
         "views",
-        "status",
-        "published_at",
+        "date_and_status",
     ]
     list_filter = ["status", "categories", "author", MonthFilter, "is_sticky"]
     autocomplete_fields = ["featured_image", "categories", "tags"]
@@ -460,8 +474,7 @@ class PageAdmin(EntryAdmin):
         "author",
         "comments",
         "views",
-        "status",
-        "published_at",
+        "date_and_status",
     ]
     list_filter = ["status", "author", MonthFilter]
     ordering = ["parent__id", "menu_order", "title"]

@@ -11,6 +11,7 @@ from django.utils.html import escape, format_html
 from django.utils.translation import gettext_lazy as _
 
 from .. import media
+from ..dates import wp_format
 from ..models import Media
 from .selection import SelectionByKey
 
@@ -54,8 +55,8 @@ class MediaForm(forms.ModelForm):
 @admin.register(Media)
 class MediaAdmin(SelectionByKey, admin.ModelAdmin):
     form = MediaForm
-    list_display = ["preview", "__str__", "mime_type", "dimensions", "uploaded_by", "uploaded_at"]
-    list_display_links = ["preview", "__str__"]
+    list_display = ["preview", "file_details", "uploaded_by", "uploaded_date"]
+    list_display_links = ["preview", "file_details"]
     search_fields = ["title", "alt_text", "caption", "file"]
     list_filter = ["mime_type", "uploaded_at"]
     readonly_fields = ["preview", "file_link", "html_to_insert", "sizes_made"]
@@ -154,9 +155,18 @@ class MediaAdmin(SelectionByKey, admin.ModelAdmin):
             item.size_url("thumbnail"),
         )
 
-    @admin.display(description=_("Dimensions"))
-    def dimensions(self, item):
-        return f"{item.width} × {item.height}" if item.width else "\u2014"
+    @admin.display(description=_("File"), ordering="title")
+    def file_details(self, item):
+        """WordPress's File column: the title, the file's name, its type and size in pixels."""
+        kind = item.mime_type + (f" \u00b7 {item.width} × {item.height}" if item.width else "")
+        name = (item.file.name or item.remote_url).rsplit("/", 1)[-1]
+        return format_html(
+            "<strong>{}</strong><br><small>{}</small><br><small>{}</small>", item, name, kind
+        )
+
+    @admin.display(description=_("Date"), ordering="uploaded_at")
+    def uploaded_date(self, item):
+        return wp_format(item.uploaded_at, "Y/m/d")
 
     @admin.display(description=_("File"))
     def file_link(self, item):

@@ -7,16 +7,18 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from .. import capabilities
+from ..dates import wp_format
 from ..models import PostType, Status
 from .media import library_item
 
 BUTTONS = ("_save_draft", "_publish", "_update", "_trash")
 OUT = (Status.PUBLISH, Status.FUTURE, Status.PRIVATE)
+LONG_DATE = gettext_noop("M j, Y \\a\\t g:i a")  # WordPress's Publish box: "Nov 25, 2026 at 9:15 pm"
 
 
 class PublishBoxMixin:
@@ -66,7 +68,7 @@ class PublishBoxMixin:
             self.message_user(request, text, messages.SUCCESS)
             return redirect(f"admin:{info[0]}_{info[1]}_changelist")
         if obj.status == Status.FUTURE:
-            when = formats.date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT")
+            when = wp_format(obj.published_at, gettext(LONG_DATE))
             text, link = f"{noun} scheduled for: {when}.", "Preview"
         elif obj.status in (Status.PUBLISH, Status.PRIVATE):
             verb = "published" if "_publish" in request.POST else "updated"
@@ -98,12 +100,12 @@ class PublishBoxMixin:
         if obj and obj.status in (Status.PUBLISH, Status.PRIVATE):
             label, shown = (
                 "Published on:",
-                formats.date_format(timezone.localtime(when), "DATETIME_FORMAT"),
+                wp_format(when, gettext(LONG_DATE)),
             )
         elif scheduled:
             label, shown = (
                 "Scheduled for:",
-                formats.date_format(timezone.localtime(when), "DATETIME_FORMAT"),
+                wp_format(when, gettext(LONG_DATE)),
             )
         else:
             label, shown = "Publish", "immediately"

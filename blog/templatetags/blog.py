@@ -5,11 +5,11 @@ import re
 
 from django import template
 from django.core.cache import cache
-from django.utils import dateformat, timezone, translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .. import fill, freshness, themes, widgets
+from .. import dates, fill, freshness, themes, widgets
 from ..models import Post
 from ..version_memo import VersionMemo
 
@@ -133,22 +133,7 @@ def isotime(value):
     return timezone.localtime(value).replace(microsecond=0).isoformat()
 
 
-@register.filter
-def wpdate(value, format_string):
-    """A date in PHP's letters as WordPress reads them. Django's `date` agrees on every letter
-    but "a", which WordPress prints "am"/"pm" (Django: "a.m."/"p.m.")."""
-    if not value:
-        return ""
-    value = timezone.localtime(value) if timezone.is_aware(value) else value
-    meridiem = "am" if value.hour < 12 else "pm"
-    escaped, parts = False, []
-    for char in str(format_string):
-        if char == "a" and not escaped:
-            parts.append("".join(f"\\{letter}" for letter in meridiem))
-        else:
-            parts.append(char)
-        escaped = char == "\\" and not escaped
-    return dateformat.format(value, "".join(parts))
+register.filter("wpdate", dates.wp_format)
 
 
 @register.tag
