@@ -18,7 +18,8 @@ from .media import library_item
 
 BUTTONS = ("_save_draft", "_publish", "_update", "_trash")
 OUT = (Status.PUBLISH, Status.FUTURE, Status.PRIVATE)
-LONG_DATE = gettext_noop("M j, Y \\a\\t g:i a")  # WordPress's Publish box: "Nov 25, 2026 at 9:15 pm"
+# WordPress's Publish box: "Nov 25, 2026 at 9:15 pm"
+LONG_DATE = gettext_noop("M j, Y \\a\\t g:i a")
 
 
 class PublishBoxMixin:

@@ -33,6 +33,6 @@ def bar_chart(points, label, width=640, height=160):
     return mark_safe(
         f'<svg class="views-chart" xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-label="{summary}" viewBox="0 0 {width} {height}" width="{width}" '
-        f'style="max-width:{width}px" data-total="{total}">'
+        f'style="width:100%;max-width:{width}px;height:auto" data-total="{total}">'
         f"<title>{summary}</title>{axis}{''.join(bars)}</svg>"
     )

@@ -126,6 +126,12 @@ def test_editor_illustrates_drafts_previews_schedules_and_publishes(
     narrow.screenshot(path=artifacts / "editor-media-dialog-390.png")
     page.goto(live_server.url + "/admin/")
     page.screenshot(path=artifacts / "admin-dashboard-1280.png", full_page=True)
+    widgets = page.locator("#dashboard").bounding_box()
+    assert widgets["x"] + widgets["width"] > 900  # the widgets use the width, not 600 px
+    narrow.goto(live_server.url + "/admin/")
+    narrow.screenshot(path=artifacts / "admin-dashboard-390.png", full_page=True)
+    overflow = "document.documentElement.scrollWidth - window.innerWidth"
+    assert narrow.evaluate(overflow) <= 0
 
 
 def test_contributor_submits_for_review_and_cannot_upload(live_server, browser):
