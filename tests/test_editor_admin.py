@@ -285,3 +285,13 @@ def test_a_source_link_must_be_a_web_address(admin_client, source_url, error):
     assert Post.objects.filter(title="Repost").exists() is (error is None)
     if error:
         assert response.status_code == 200 and error in response.content.decode()
+
+
+def test_views_chart_says_the_total_beside_the_last_30_days(admin_client):
+    from blog.stats.models import PostViewDay, PostViews
+
+    post = PostFactory(published_at=timezone.now() - datetime.timedelta(days=400))
+    PostViews.objects.update_or_create(post=post, defaults={"count": 1318})
+    PostViewDay.objects.create(post=post, day=timezone.localdate(), count=29)
+    html = admin_client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    assert "1,318 views since it was published, 29 of them in the last 30 days." in html

@@ -13,9 +13,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.text import slugify
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
@@ -26,7 +27,7 @@ from ..dates import wp_format
 from ..forms import EntryForm
 from ..models import Page, Post, PostType, Status
 from ..models.entries import own_editable_statuses
-from ..stats import charts, daily
+from ..stats import charts, counter, daily
 from ..views import render_entry
 from .publishing import PublishBoxMixin
 from .selection import SelectionByKey
@@ -191,7 +192,21 @@ class EntryAdmin(SelectionByKey, UndoMixin, PublishBoxMixin, VersionAdmin):
         if not entry.pk:
             return "\u2014"
         daily.flush()
-        return charts.bar_chart(daily.last_days(entry), entry.display_title)
+        points = daily.last_days(entry)
+        recent, total = sum(value for _, value in points), counter.current_views(entry)
+        summary = ngettext(
+            "%(total)s view since it was published, %(recent)s of them in the last 30 days.",
+            "%(total)s views since it was published, %(recent)s of them in the last 30 days.",
+            total,
+        ) % {
+            "total": number_format(total, force_grouping=True),
+            "recent": number_format(recent, force_grouping=True),
+        }
+        return format_html(
+            '{}<p class="views-total">{}</p>',
+            charts.bar_chart(points, entry.display_title),
+            summary,
+        )
 
     # --- actions -------------------------------------------------------------------------
 
