@@ -76,15 +76,15 @@ class CommentStatusFilter(admin.SimpleListFilter):
     """WordPress's views of the comments screen: All (pending and approved), Mine, Pending,
     Approved, Spam, Trash — shown as links with their counts above the list."""
 
-    title = "status"
+    title = _("status")
     parameter_name = "comment_status"
     VIEWS = {
-        "all": ("All", Q(state__in=[State.PENDING, State.APPROVED])),
-        "mine": ("Mine", None),
-        "moderated": ("Pending", Q(state=State.PENDING)),
-        "approved": ("Approved", Q(state=State.APPROVED)),
-        "spam": ("Spam", Q(state=State.SPAM)),
-        "trash": ("Trash", Q(state=State.TRASH)),
+        "all": (_("All"), Q(state__in=[State.PENDING, State.APPROVED])),
+        "mine": (_("Mine"), None),
+        "moderated": (_("Pending"), Q(state=State.PENDING)),
+        "approved": (_("Approved"), Q(state=State.APPROVED)),
+        "spam": (_("Spam"), Q(state=State.SPAM)),
+        "trash": (_("Trash"), Q(state=State.TRASH)),
     }
 
     def lookups(self, request, model_admin):
@@ -201,9 +201,9 @@ class CommentAdmin(SelectionByKey, UndoMixin, admin.ModelAdmin):
         text = comment.comment if len(comment.comment) <= 300 else comment.comment[:300] + "\u2026"
         actions = []
         if comment.state == State.APPROVED:
-            actions.append(("unapprove", "Unapprove"))
+            actions.append(("unapprove", gettext("Unapprove")))
         elif comment.state in (State.PENDING, State.SPAM, State.TRASH):
-            actions.append(("approve", "Approve"))
+            actions.append(("approve", gettext("Approve")))
         link = lambda action: reverse("admin:comments_comment_moderate", args=[comment.pk, action])  # noqa: E731
         items = [
             format_html('<a href="{}" class="row-action" data-post="1">{}</a>', link(a), label)
@@ -211,25 +211,32 @@ class CommentAdmin(SelectionByKey, UndoMixin, admin.ModelAdmin):
         ]
         items.append(
             format_html(
-                '<a href="{}">Reply</a>', reverse("admin:comments_comment_reply", args=[comment.pk])
+                '<a href="{}">{}</a>',
+                reverse("admin:comments_comment_reply", args=[comment.pk]),
+                gettext("Reply"),
             )
         )
         items.append(
             format_html(
-                '<a href="{}">Quick Edit</a>',
+                '<a href="{}">{}</a>',
                 reverse("admin:comments_comment_change", args=[comment.pk]),
+                gettext("Quick Edit"),
             )
         )
         if comment.state != State.SPAM:
             items.append(
                 format_html(
-                    '<a href="{}" class="row-action spam" data-post="1">Spam</a>', link("spam")
+                    '<a href="{}" class="row-action spam" data-post="1">{}</a>',
+                    link("spam"),
+                    gettext("Spam"),
                 )
             )
         if comment.state != State.TRASH:
             items.append(
                 format_html(
-                    '<a href="{}" class="row-action trash" data-post="1">Trash</a>', link("trash")
+                    '<a href="{}" class="row-action trash" data-post="1">{}</a>',
+                    link("trash"),
+                    gettext("Trash"),
                 )
             )
         kind = (
@@ -252,12 +259,14 @@ class CommentAdmin(SelectionByKey, UndoMixin, admin.ModelAdmin):
             return "\u2014"
         count = getattr(comment, "post_comment_count", None) or 0
         return format_html(
-            '<a href="{}">{}</a> <span class="comment-count" title="Approved comments">{}</span>'
-            '<br><a href="{}">View Post</a>',
+            '<a href="{}">{}</a> <span class="comment-count" title="{}">{}</span>'
+            '<br><a href="{}">{}</a>',
             reverse("admin:comments_comment_changelist") + f"?object_pk={post.pk}",
             post.display_title,
+            gettext("Approved comments"),
             count,
             post.get_absolute_url(),
+            gettext("View Post"),
         )
 
     @admin.display(description=_("Submitted on"), ordering="submit_date")

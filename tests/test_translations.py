@@ -134,6 +134,23 @@ def test_admin_labels_in_german(admin_client, german, post):
     assert ">Inhalt:<" in change and ">Auszug:<" in change and "Beitrag ändern" in change
     assert "Kommentars" not in html and ">Kommentare<" in html
     assert "Vorschau" in change  # the change form template's own button
+    assert "Veröffentlicht am:" in change and "Öffentlich" in change  # the Publish box
+    assert "Veröffentlicht<br>01.03.2024 um 14:05" in posts  # the Date column
+
+
+def test_comments_screen_and_undo_in_german(admin_client, german, post):
+    from tests.factories import CommentFactory
+
+    comment = CommentFactory(content_object=post, state="pending")
+    screen = admin_client.get("/admin/comments/comment/").content.decode()
+    for words in (">Alle<", "Meine", "Freigeben", "QuickEdit", "Beitrag ansehen"):
+        assert words in screen, words
+    trashed = admin_client.post(
+        "/admin/comments/comment/",
+        {"action": "move_to_trash", "_selected_action": [comment.pk]},
+        follow=True,
+    ).content.decode()
+    assert "1 Kommentar in den Papierkorb gelegt." in trashed and "Rückgängig" in trashed
 
 
 def test_archive_headings_and_feed_titles_in_german(client, german, post):

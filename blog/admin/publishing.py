@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from .. import capabilities
 from ..dates import wp_format
@@ -18,6 +19,19 @@ from .media import library_item
 
 BUTTONS = ("_save_draft", "_publish", "_update", "_trash")
 OUT = (Status.PUBLISH, Status.FUTURE, Status.PRIVATE)
+# What the Publish box says after each button, for a post and for a page (WordPress's words).
+MESSAGES = {
+    "scheduled": (_("Post scheduled for: %(when)s."), _("Page scheduled for: %(when)s.")),
+    "published": (_("Post published."), _("Page published.")),
+    "privately": (_("Post privately published."), _("Page privately published.")),
+    "updated": (_("Post updated."), _("Page updated.")),
+    "submitted": (_("Post submitted."), _("Page submitted.")),
+    "draft": (_("Post draft updated."), _("Page draft updated.")),
+}
+LINKS = {
+    "view": (_("View post"), _("View page")),
+    "preview": (_("Preview post"), _("Preview page")),
+}
 # WordPress's Publish box: "Nov 25, 2026 at 9:15 pm"
 LONG_DATE = gettext_noop("M j, Y \\a\\t g:i a")
 
@@ -59,7 +73,6 @@ class PublishBoxMixin:
         return super().response_change(request, obj)
 
     def _after_publish_box(self, request, obj):
-        noun = "Page" if obj.post_type == PostType.PAGE else "Post"
         info = self.opts.app_label, self.opts.model_name
         if "_trash" in request.POST:
             before = getattr(request, "status_before_trash", None)
@@ -68,22 +81,24 @@ class PublishBoxMixin:
                 text = self.undo_message(request, text, Status.TRASH, {obj.pk: before})
             self.message_user(request, text, messages.SUCCESS)
             return redirect(f"admin:{info[0]}_{info[1]}_changelist")
+        page = obj.post_type == PostType.PAGE
         if obj.status == Status.FUTURE:
-            when = wp_format(obj.published_at, gettext(LONG_DATE))
-            text, link = f"{noun} scheduled for: {when}.", "Preview"
+            event, link = "scheduled", "preview"
         elif obj.status in (Status.PUBLISH, Status.PRIVATE):
-            verb = "published" if "_publish" in request.POST else "updated"
-            if obj.status == Status.PRIVATE and "_publish" in request.POST:
-                verb = "privately published"
-            text, link = f"{noun} {verb}.", "View"
+            event, link = "updated", "view"
+            if "_publish" in request.POST:
+                event = "privately" if obj.status == Status.PRIVATE else "published"
         elif obj.status == Status.PENDING:
-            text, link = f"{noun} submitted.", "Preview"
+            event, link = "submitted", "preview"
         else:
-            text, link = f"{noun} draft updated.", "Preview"
-        url = obj.get_absolute_url() + ("" if link == "View" else "?preview=true")
+            event, link = "draft", "preview"
+        text = str(MESSAGES[event][page]) % {
+            "when": wp_format(obj.published_at, gettext(LONG_DATE))
+        }
+        url = obj.get_absolute_url() + ("" if link == "view" else "?preview=true")
         self.message_user(
             request,
-            format_html('{} <a href="{}">{} {}</a>', text, url, link, noun.lower()),
+            format_html('{} <a href="{}">{}</a>', text, url, LINKS[link][page]),
             messages.SUCCESS,
         )
         return redirect(f"admin:{info[0]}_{info[1]}_change", obj.pk)
@@ -99,23 +114,17 @@ class PublishBoxMixin:
         when = obj.published_at if obj else None
         scheduled = bool(when and when > timezone.now())
         if obj and obj.status in (Status.PUBLISH, Status.PRIVATE):
-            label, shown = (
-                "Published on:",
-                wp_format(when, gettext(LONG_DATE)),
-            )
+            label, shown = gettext("Published on:"), wp_format(when, gettext(LONG_DATE))
         elif scheduled:
-            label, shown = (
-                "Scheduled for:",
-                wp_format(when, gettext(LONG_DATE)),
-            )
+            label, shown = gettext("Scheduled for:"), wp_format(when, gettext(LONG_DATE))
         else:
-            label, shown = "Publish", "immediately"
+            label, shown = gettext("Publish"), gettext("immediately")
         if status == Status.PRIVATE:
-            visibility = "Private"
+            visibility = gettext("Private")
         elif obj and obj.password:
-            visibility = "Password protected"
+            visibility = gettext("Password protected")
         else:
-            visibility = "Public"
+            visibility = gettext("Public")
         return {
             "status": Status(status).label if status in Status.values else status,
             "visibility": visibility,
