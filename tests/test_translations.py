@@ -138,6 +138,12 @@ def test_admin_labels_in_german(admin_client, german, post):
     assert "Veröffentlicht<br>01.03.2024 um 14:05" in posts  # the Date column
 
 
+def test_add_media_dialog_in_german(admin_client, german):
+    catalogue = admin_client.get("/admin/jsi18n/").content.decode()
+    assert '"Add Media": "Medien hinzuf\\u00fcgen"' in catalogue
+    assert '"Insert into post": "In den Beitrag einf\\u00fcgen"' in catalogue
+
+
 def test_comments_screen_and_undo_in_german(admin_client, german, post):
     from tests.factories import CommentFactory
 
@@ -195,12 +201,13 @@ def po_entries(path):
     return entries
 
 
-def test_german_catalogue_is_complete_and_its_compiled_mo_matches():
-    po = LOCALE / "de" / "LC_MESSAGES" / "django.po"
-    with (LOCALE / "de" / "LC_MESSAGES" / "django.mo").open("rb") as mo:
+@pytest.mark.parametrize(("domain", "at_least"), [("django", 300), ("djangojs", 20)])
+def test_german_catalogue_is_complete_and_its_compiled_mo_matches(domain, at_least):
+    po = LOCALE / "de" / "LC_MESSAGES" / f"{domain}.po"
+    with (LOCALE / "de" / "LC_MESSAGES" / f"{domain}.mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     entries = po_entries(po)
-    assert len(entries) > 300
+    assert len(entries) > at_least
     for context, msgid, plural, strings, flags in entries:
         assert "fuzzy" not in flags and all(strings), msgid
         if plural:

@@ -4,6 +4,10 @@
 (function () {
   "use strict";
 
+  function gettext(text) { // the admin's JavaScript catalogue (jsi18n), once the page has it
+    return window.gettext ? window.gettext(text) : text;
+  }
+
   var editors = new Map(); // textarea -> the visual editor built on it
   document.addEventListener("prose-editor:ready", function (event) {
     editors.set(event.detail.textarea, event.detail.editor);
@@ -69,7 +73,7 @@
     var start = textarea.selectionStart, end = textarea.selectionEnd;
     textarea.value = textarea.value.slice(0, start) + text + textarea.value.slice(end);
     textarea.selectionStart = textarea.selectionEnd = start + text.length;
-    textarea.dispatchEvent(new Event("input", { bubbles: true }));
+    textarea.dispatchEvent(new Evengettext("input", { bubbles: true }));
     textarea.focus();
   }
 
@@ -80,21 +84,21 @@
 
   MediaDialog.prototype.build = function () {
     var self = this;
-    this.search = el("input", { type: "search", placeholder: "Search media", "aria-label": "Search media" });
+    this.search = el("input", { type: "search", placeholder: gettext("Search media"), "aria-label": gettext("Search media") });
     this.file = el("input", { type: "file", multiple: "", accept: "image/*,audio/*,application/pdf", hidden: "" });
     this.drop = el("div", { class: "inkwell-drop", tabindex: "0" }, [
-      el("p", { text: "Drop files to upload, or" }),
-      el("button", { type: "button", class: "button", text: "Select Files" }),
+      el("p", { text: gettext("Drop files to upload, or") }),
+      el("button", { type: "button", class: "button", text: gettext("Select Files") }),
     ]);
     this.progress = el("ul", { class: "inkwell-progress", "aria-live": "polite" });
-    this.grid = el("ul", { class: "inkwell-grid", role: "listbox", "aria-label": "Media library" });
-    this.more = el("button", { type: "button", class: "button", text: "Load more", hidden: "" });
+    this.grid = el("ul", { class: "inkwell-grid", role: "listbox", "aria-label": gettext("Media library") });
+    this.more = el("button", { type: "button", class: "button", text: gettext("Load more"), hidden: "" });
     this.details = el("form", { class: "inkwell-details", hidden: "" });
-    this.title = el("h2", { id: "inkwell-media-title", text: "Add Media" });
+    this.title = el("h2", { id: "inkwell-media-title", text: gettext("Add Media") });
     this.dialog = el("dialog", { class: "inkwell-media", "aria-labelledby": "inkwell-media-title" }, [
       el("div", { class: "inkwell-media-head" }, [
         this.title,
-        el("button", { type: "button", class: "inkwell-close", "aria-label": "Close", text: "×" }),
+        el("button", { type: "button", class: "inkwell-close", "aria-label": gettext("Close"), text: "×" }),
       ]),
       el("div", { class: "inkwell-media-body" }, [
         el("div", { class: "inkwell-library" }, [this.search, this.drop, this.file, this.progress, this.grid, this.more]),
@@ -123,7 +127,7 @@
   MediaDialog.prototype.open = function (mode, onPick) {
     this.mode = mode;
     this.onPick = onPick;
-    this.title.textContent = mode === "featured" ? "Featured image" : "Add Media";
+    this.title.textContent = mode === "featured" ? gettext("Featured image") : gettext("Add Media");
     this.details.hidden = true;
     this.load(1);
     this.dialog.showModal();
@@ -133,7 +137,7 @@
   MediaDialog.prototype.load = function (page) {
     var self = this;
     var query = new URLSearchParams({ page: page, search: this.search.value });
-    if (this.mode === "featured") query.set("type", "image");
+    if (this.mode === "featured") query.segettext("type", "image");
     fetch(this.config.library + "?" + query, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
@@ -142,7 +146,7 @@
         data.items.forEach(function (item) { self.grid.appendChild(self.tile(item)); });
         self.more.hidden = data.page >= data.pages;
         if (!self.grid.children.length) {
-          self.grid.appendChild(el("li", { class: "inkwell-empty", text: "No media found." }));
+          self.grid.appendChild(el("li", { class: "inkwell-empty", text: gettext("No media found.") }));
         }
       });
   };
@@ -176,7 +180,7 @@
       });
       request.addEventListener("load", function () {
         var data = {};
-        try { data = JSON.parse(request.responseText); } catch (error) { data = { error: "The upload failed." }; }
+        try { data = JSON.parse(request.responseText); } catch (error) { data = { error: gettext("The upload failed.") }; }
         if (request.status !== 201) {
           line.replaceChildren(el("span", { class: "inkwell-error", role: "alert", text: file.name + ": " + (data.error || "the upload failed.") }));
           return;
@@ -211,7 +215,7 @@
     var form = this.details;
     form.replaceChildren();
     form.hidden = false;
-    form.appendChild(el("h3", { text: "Attachment details" }));
+    form.appendChild(el("h3", { text: gettext("Attachment details") }));
     if (item.is_image) form.appendChild(el("img", { src: item.thumbnail, alt: "", class: "inkwell-preview" }));
     form.appendChild(el("p", { class: "inkwell-name", text: item.title }));
     function field(label, input) {
@@ -222,7 +226,7 @@
     }
     var insert = el("button", { type: "submit", class: "button button-primary default" });
     if (this.mode === "featured") {
-      insert.textContent = "Set featured image";
+      insert.textContent = gettext("Set featured image");
       form.appendChild(insert);
       form.onsubmit = function (event) { event.preventDefault(); self.onPick(item); self.dialog.close(); };
       return;
@@ -234,11 +238,11 @@
       caption = field("Caption", el("textarea", { name: "caption", rows: "2" }));
       caption.value = item.caption || "";
       align = field("Alignment", el("select", { name: "align" }));
-      [["alignnone", "None"], ["alignleft", "Left"], ["aligncenter", "Center"], ["alignright", "Right"]].forEach(function (pair) {
+      [["alignnone", gettext("None")], ["alignleft", gettext("Left")], ["aligncenter", gettext("Center")], ["alignright", gettext("Right")]].forEach(function (pair) {
         align.appendChild(el("option", { value: pair[0], text: pair[1] }));
       });
       link = field("Link to", el("select", { name: "link" }));
-      [["none", "None"], ["file", "Media file"], ["custom", "Custom URL"]].forEach(function (pair) {
+      [["none", gettext("None")], ["file", gettext("Media file")], ["custom", gettext("Custom URL")]].forEach(function (pair) {
         link.appendChild(el("option", { value: pair[0], text: pair[1] }));
       });
       href = field("URL", el("input", { type: "url", name: "href" }));
@@ -253,7 +257,7 @@
       });
       size.value = item.sizes.large ? "large" : "full";
     }
-    insert.textContent = "Insert into post";
+    insert.textContent = gettext("Insert into post");
     form.appendChild(insert);
     form.onsubmit = function (event) {
       event.preventDefault();
@@ -272,21 +276,21 @@
   function featuredPicker(dialog) {
     var select = document.getElementById("id_featured_image");
     if (!select) return;
-    var row = select.closest(".form-row") || select.parentNode;
+    var row = select.closesgettext(".form-row") || select.parentNode;
     var preview = el("div", { class: "inkwell-featured" });
-    var set = el("button", { type: "button", class: "button", text: "Set featured image" });
-    var remove = el("button", { type: "button", class: "button inkwell-remove", text: "Remove featured image" });
+    var set = el("button", { type: "button", class: "button", text: gettext("Set featured image") });
+    var remove = el("button", { type: "button", class: "button inkwell-remove", text: gettext("Remove featured image") });
     function show(item) {
       preview.replaceChildren();
       if (item) preview.appendChild(el("img", { src: item.thumbnail, alt: "Featured image: " + item.title }));
       remove.hidden = !item;
-      set.textContent = item ? "Replace featured image" : "Set featured image";
+      set.textContent = item ? gettext("Replace featured image") : gettext("Set featured image");
     }
     // The library picker replaces the plain select (and its autocomplete and related links).
-    var wrapper = select.closest(".related-widget-wrapper") || select;
+    var wrapper = select.closesgettext(".related-widget-wrapper") || select;
     wrapper.hidden = true;
     wrapper.style.display = "none";
-    wrapper.insertAdjacentElement("afterend", el("div", { class: "inkwell-featured-box" }, [preview, set, remove]));
+    wrapper.insertAdjacentElemengettext("afterend", el("div", { class: "inkwell-featured-box" }, [preview, set, remove]));
     set.addEventListener("click", function () {
       dialog.open("featured", function (item) {
         if (!select.querySelector('option[value="' + item.id + '"]')) {
@@ -315,7 +319,7 @@
         el("span", { text: " Add Media" }),
       ]);
       button.addEventListener("click", function () { dialog.open("insert"); });
-      var row = body.closest(".form-row") || body.parentNode;
+      var row = body.closesgettext(".form-row") || body.parentNode;
       row.insertBefore(el("div", { class: "inkwell-media-buttons" }, [button]), row.firstChild);
     }
     featuredPicker(dialog);
