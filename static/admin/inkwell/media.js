@@ -73,7 +73,7 @@
     var start = textarea.selectionStart, end = textarea.selectionEnd;
     textarea.value = textarea.value.slice(0, start) + text + textarea.value.slice(end);
     textarea.selectionStart = textarea.selectionEnd = start + text.length;
-    textarea.dispatchEvent(new Evengettext("input", { bubbles: true }));
+    textarea.dispatchEvent(new Event("input", { bubbles: true }));
     textarea.focus();
   }
 
@@ -137,7 +137,7 @@
   MediaDialog.prototype.load = function (page) {
     var self = this;
     var query = new URLSearchParams({ page: page, search: this.search.value });
-    if (this.mode === "featured") query.segettext("type", "image");
+    if (this.mode === "featured") query.set("type", "image");
     fetch(this.config.library + "?" + query, { credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (data) {
@@ -276,7 +276,7 @@
   function featuredPicker(dialog) {
     var select = document.getElementById("id_featured_image");
     if (!select) return;
-    var row = select.closesgettext(".form-row") || select.parentNode;
+    var row = select.closest(".form-row") || select.parentNode;
     var preview = el("div", { class: "inkwell-featured" });
     var set = el("button", { type: "button", class: "button", text: gettext("Set featured image") });
     var remove = el("button", { type: "button", class: "button inkwell-remove", text: gettext("Remove featured image") });
@@ -287,10 +287,10 @@
       set.textContent = item ? gettext("Replace featured image") : gettext("Set featured image");
     }
     // The library picker replaces the plain select (and its autocomplete and related links).
-    var wrapper = select.closesgettext(".related-widget-wrapper") || select;
+    var wrapper = select.closest(".related-widget-wrapper") || select;
     wrapper.hidden = true;
     wrapper.style.display = "none";
-    wrapper.insertAdjacentElemengettext("afterend", el("div", { class: "inkwell-featured-box" }, [preview, set, remove]));
+    wrapper.insertAdjacentElement("afterend", el("div", { class: "inkwell-featured-box" }, [preview, set, remove]));
     set.addEventListener("click", function () {
       dialog.open("featured", function (item) {
         if (!select.querySelector('option[value="' + item.id + '"]')) {
@@ -316,10 +316,10 @@
     if (body) {
       var button = el("button", { type: "button", class: "button inkwell-add-media" }, [
         el("img", { src: dialogConfig.icon, alt: "", width: "16", height: "16" }),
-        el("span", { text: " Add Media" }),
+        el("span", { text: " " + gettext("Add Media") }),
       ]);
       button.addEventListener("click", function () { dialog.open("insert"); });
-      var row = body.closesgettext(".form-row") || body.parentNode;
+      var row = body.closest(".form-row") || body.parentNode;
       row.insertBefore(el("div", { class: "inkwell-media-buttons" }, [button]), row.firstChild);
     }
     featuredPicker(dialog);
