@@ -8,7 +8,7 @@ import copy
 from .models import Post
 from .version_memo import VersionMemo
 
-_posts = VersionMemo(size=128)
+_posts = VersionMemo(size=128, weigh=lambda post: len(post.body), max_weight=8 * 1024 * 1024)
 
 
 def post_at_permalink(user, year, month, day, slug):

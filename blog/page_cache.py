@@ -10,6 +10,8 @@ CSRF token, the comment form's one-time fields, the CSP nonce) are filled into t
 """
 
 import hashlib
+import math
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -87,7 +89,7 @@ def _key(request):
     """The page's key; the address hashed, so any length of path makes a short key."""
     address = f"{request.scheme}://{request.get_host()}{request.path}".encode()
     digest = hashlib.sha256(address).hexdigest()
-    return f"inkwell:page:v2:{freshness.content_version()}:{translation.get_language()}:{digest}"
+    return f"inkwell:page:v3:{freshness.content_version()}:{translation.get_language()}:{digest}"
 
 
 class PageCacheMiddleware:
@@ -106,11 +108,11 @@ class PageCacheMiddleware:
         response = self.get_response(request)
         entry = self.entry_for(request, response)
         if entry is not None:
-            cache.set(key, entry, TIMEOUT)
+            cache.set(key, entry, max(1, math.ceil(entry[-1] - time.time())))
         return response
 
     def serve(self, request, kept):
-        status, headers, content, entry = kept
+        status, headers, content, entry, expires = kept
         values = {}
         if entry is not None:
             post_pk, count = entry
@@ -122,14 +124,15 @@ class PageCacheMiddleware:
             response[name] = value
         response["X-Inkwell-Cache"] = "hit"
         # what blog/page_replay.py needs to serve this page again without Django
-        response.replay = (content, entry, timezone.get_current_timezone())
+        response.replay = (content, entry, timezone.get_current_timezone(), expires)
         last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
         return get_conditional_response(
             request, etag=response.get("ETag"), last_modified=last_modified, response=response
         )
 
     def entry_for(self, request, response):
-        """(status, headers, content with markers, post to count) when the page may be kept."""
+        """(status, headers, content with markers, post to count, when it expires) when the
+        page may be kept: an hour at most, and not past the moment its comments close."""
         match = request.resolver_match
         if response.status_code != 200 or response.streaming or match is None:
             return None
@@ -148,4 +151,9 @@ class PageCacheMiddleware:
             content = content.replace(nonce.encode(), fill.marker("csp-nonce").encode())
         headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
         response["X-Inkwell-Cache"] = "miss"
-        return (200, headers, fill.split(content), getattr(response, "views_of", None))
+        expires = time.time() + TIMEOUT
+        fresh_until = getattr(response, "fresh_until", None)
+        if fresh_until is not None and fresh_until.timestamp() > time.time():
+            expires = min(expires, fresh_until.timestamp())
+        views_of = getattr(response, "views_of", None)
+        return (200, headers, fill.split(content), views_of, expires)

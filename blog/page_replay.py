@@ -11,7 +11,7 @@ served the same way, so everything Django decides before the page cache (the all
 the scheme behind a trusted proxy, redirects) has already been decided for it. The CSRF and
 CSP middleware run their own hooks here, so their rules stay in one place."""
 
-import logging
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,11 +30,15 @@ from .security_headers import ContentSecurityPolicyMiddleware
 from .stats import counter
 from .version_memo import VersionMemo
 
-logger = logging.getLogger(__name__)
-
 # Set again on every response by the hooks below, or by the WSGI server.
 REPLAY_BYTES = 16 * 1024 * 1024  # of kept pages per worker, beside the shared page cache
-PER_RESPONSE_HEADERS = {"content-length", "content-security-policy", "date", "set-cookie"}
+PER_RESPONSE_HEADERS = {
+    "content-length",
+    "content-security-policy",
+    "content-security-policy-report-only",
+    "date",
+    "set-cookie",
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Replay:
     parts: list  # the kept page, split at its markers (blog/fill.py)
     counted: tuple | None  # (post key, whether a load counts as a view)
     tzinfo: object  # the site's time zone, for the day a view is counted on
+    expires: float  # when the kept page it repeats expires (time.time())
 
     def size(self):
         return sum(len(part) for part in self.parts)
@@ -72,6 +77,8 @@ class PageReplayApp:
             return self.app(environ, start_response)
         with request_memo.remembered():
             version, replay = self.replays.get(address)
+        if replay is not None and time.time() >= replay.expires:
+            replay = None  # Django serves it, and the page cache decides afresh
         if replay is None:
             response = self.app(environ, start_response)
             found = getattr(response, "replay", None)

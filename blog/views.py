@@ -153,6 +153,7 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
     response = themes.render(request, templates, context, headers=headers)
     response.add_post_render_callback(lambda done: fill_response(request, done, views))
     response.views_of = (entry.pk, counted)  # a page served from the page cache counts too
+    response.fresh_until = entry.discussion_closes_at()  # the form goes then: not kept past it
     if entry.password or not entry.is_published:
         add_never_cache_headers(response)  # a protected, private or previewed entry
     return response

@@ -2,17 +2,22 @@
 serves): the same page as the page cache gives, with this response's own count, tokens,
 cookie and nonce, and never a page a change has made stale or one meant for someone else."""
 
+import datetime
 import re
+import time
 from http.cookies import SimpleCookie
 
 import pytest
 from django.core import signals
+from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
 from django.test import Client, RequestFactory
+from django.utils import timezone
 
-from blog import fill
-from blog.models import PostViews
+import config.sqlite_cache
+from blog import fill, page_cache, page_replay
+from blog.models import PostViews, SiteOptions
 from blog.page_replay import PageReplayApp
 from blog.stats import counter
 from comments.models import Comment
@@ -165,3 +170,55 @@ def test_an_unknown_host_is_refused_by_django(app, django_app):
         Reader(app).get(post.get_absolute_url())
     status, _, _ = Reader(app).get(post.get_absolute_url(), HTTP_HOST="evil.example")
     assert status == 400
+
+
+class _Later:
+    """The `time` module, `seconds` from now."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+
+    def time(self):
+        return time.time() + self.seconds
+
+    def __getattr__(self, name):
+        return getattr(time, name)
+
+
+def test_a_page_is_not_replayed_past_the_moment_its_comments_close(app, monkeypatch):
+    site_options(close_comments_for_old_posts=True, close_comments_days_old=14)
+    post = PostFactory(published_at=timezone.now() - datetime.timedelta(days=13, hours=23))
+    for _ in range(3):
+        body = Reader(app).get(post.get_absolute_url())[2]
+    assert 'id="commentform"' in body
+    later, now = _Later(2 * 3600), timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: now + datetime.timedelta(hours=2))
+    for module in (page_replay, page_cache, config.sqlite_cache):
+        monkeypatch.setattr(module, "time", later)
+    body = Reader(app).get(post.get_absolute_url())[2]
+    assert "Comments are closed." in body and 'id="commentform"' not in body
+
+
+def test_a_settings_change_shows_even_to_a_reader_between_its_commit_callbacks(
+    app, monkeypatch, django_capture_on_commit_callbacks
+):
+    post = PostFactory()
+    site_options(footer_credit="Old credit")
+    Reader(app).get(post.get_absolute_url())
+    real_changed = SiteOptions.changed.__func__
+
+    def changed(cls):  # a reader in another worker, while the change is being committed
+        for _ in range(3):
+            assert "Old credit" in Reader(app).get(post.get_absolute_url())[2]
+        real_changed(cls)
+
+    monkeypatch.setattr(SiteOptions, "changed", classmethod(changed))
+    with django_capture_on_commit_callbacks(execute=True):
+        options = SiteOptions.get()
+        options.footer_credit = "New credit"
+        options.save()
+        # that reader read the row as committed before, and cached it as current
+        old = SiteOptions.objects.get(pk=1)
+        old.footer_credit = "Old credit"
+        cache.set(SiteOptions.CACHE_KEY, (cache.get(SiteOptions.VERSION_KEY), old), 300)
+    assert "New credit" in Reader(app).get(post.get_absolute_url())[2]

@@ -124,3 +124,48 @@ def test_undo_is_for_its_own_user_and_cannot_be_forged(admin_client, client):
     assert admin_client.get(url).status_code == 405
     post.refresh_from_db()
     assert post.status == "trash"
+
+
+def test_an_undo_works_only_on_the_list_it_came_from(admin_client):
+    comment = CommentFactory(pk=4242, state="approved")
+    post = PostFactory(pk=4242, status="trash")
+    response = admin_client.post(
+        "/admin/comments/comment/",
+        {"action": "move_to_trash", "_selected_action": [comment.pk]},
+        follow=True,
+    )
+    _, data = undo_of(response)
+    assert admin_client.post("/admin/blog/post/undo/", data).status_code == 400
+    post.refresh_from_db()
+    assert post.status == "trash"
+
+
+def test_an_undo_works_once(admin_client, client, django_user_model):
+    post = PostFactory(status="publish")
+    trash = {"action": "move_to_trash", "_selected_action": [post.pk]}
+    url, data = undo_of(admin_client.post("/admin/blog/post/", trash, follow=True))
+    admin_client.post(url, data)
+    other = django_user_model.objects.create_superuser("other", "o@example.com", "pw")
+    client.force_login(other)
+    client.post("/admin/blog/post/", {"action": "move_to_draft", "_selected_action": [post.pk]})
+    client.post("/admin/blog/post/", {"action": "move_to_trash", "_selected_action": [post.pk]})
+    assert admin_client.post(url, data).status_code == 400  # the first Undo, again
+    post.refresh_from_db()
+    assert post.status == "trash"
+
+
+def test_a_contributor_undoes_trashing_their_own_draft(client):
+    from tests.roles import user_with_role
+
+    contributor = user_with_role("Contributor", "cato")
+    client.force_login(contributor)
+    draft = PostFactory(status="draft", author=contributor)
+    response = client.post(
+        "/admin/blog/post/",
+        {"action": "move_to_trash", "_selected_action": [draft.pk]},
+        follow=True,
+    )
+    url, data = undo_of(response)
+    assert "1 post restored from the Trash." in client.post(url, data, follow=True).content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"

@@ -25,8 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from blog import freshness, search
 from blog import media as media_files
-from blog import search
 from blog.converters import parse_id
 from blog.forms import sanitize_post_html
 from blog.models import (
@@ -164,6 +164,7 @@ class Importer:
                 reported = self.state.done
                 self.progress(self.state)
         self._link_later_references()
+        freshness.content_changed(schedule=True)  # those links are written without signals
         if self.old_permalinks:
             options = SiteOptions.get()
             options.old_permalink_structure = self.old_permalinks

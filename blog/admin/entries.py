@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .. import discussion, themes
+from .. import discussion, freshness, themes
 from ..converters import parse_id
 from ..dates import wp_format
 from ..forms import EntryForm
@@ -284,11 +284,22 @@ class EntryAdmin(SelectionByKey, UndoMixin, PublishBoxMixin, VersionAdmin):
         """Put back what the Undo names: rows still in `moved_to` the user may change."""
         entries = self.get_queryset(request).filter(pk__in=previous, status=moved_to)
         restored = 0
-        for entry in self._changeable(request, entries):
-            entry.status = previous[entry.pk]
-            entry.save()
-            restored += 1
+        for entry in entries:
+            if self._may_put_back(request, entry, previous[entry.pk]):
+                entry.status = previous[entry.pk]
+                entry.save()
+                restored += 1
         return self._counted(gettext("%(count)d %(noun)s restored from the Trash."), restored)
+
+    def _may_put_back(self, request, entry, status):
+        """Whether the user may return `entry` to `status`: as for editing it in that status
+        (a Contributor's own draft, yes; their published post, no)."""
+        if not self.may(request, "change"):
+            return False
+        if self.may_edit_others(request):
+            return True
+        statuses = own_editable_statuses(request.user)
+        return self.owns(request, entry) and (statuses is None or status in statuses)
 
     def _counted(self, template, count):
         noun = self.opts.verbose_name if count == 1 else self.opts.verbose_name_plural
@@ -470,12 +481,14 @@ class PostAdmin(EntryAdmin):
     def stick(self, request, queryset):
         changed = queryset.filter(pk__in=[p.pk for p in self._changeable(request, queryset)])
         count = changed.update(is_sticky=True)
+        freshness.content_changed()  # an update() sends no signal
         self._say(request, gettext("%(count)d %(noun)s made sticky."), count)
 
     @admin.action(description=_("Make not sticky"), permissions=["publish"])
     def unstick(self, request, queryset):
         changed = queryset.filter(pk__in=[p.pk for p in self._changeable(request, queryset)])
         count = changed.update(is_sticky=False)
+        freshness.content_changed()
         self._say(request, gettext("%(count)d %(noun)s unstuck."), count)
 
 

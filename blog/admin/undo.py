@@ -1,11 +1,14 @@
 """WordPress's Undo after moving posts, pages or comments to the Trash or to spam: the
 message says what was done and carries a small form that puts each row back in the state it
-had. What to put back travels signed, for this user only and for a day; the rows are checked
-again when it comes back (only those still where the action left them, and that the user may
-still change)."""
+had. What to put back travels signed, for this user and this list only, once, for a day; the
+rows are checked again when it comes back (only those still where the action left them, and
+that the user may still change)."""
+
+import secrets
 
 from django.contrib import messages
 from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect
@@ -28,11 +31,14 @@ class UndoMixin:
         """`text` followed by an Undo button that puts back the `previous` states."""
         if not previous:
             return text
-        token = signing.dumps(
-            {"user": request.user.pk, "to": moved_to, "was": list(previous.items())},
-            salt=SALT,
-            compress=True,
-        )
+        change = {
+            "id": secrets.token_hex(8),  # each Undo works once
+            "model": self.opts.label,
+            "user": request.user.pk,
+            "to": moved_to,
+            "was": list(previous.items()),
+        }
+        token = signing.dumps(change, salt=SALT, compress=True)
         info = self.opts.app_label, self.opts.model_name
         return format_html(
             '{} <form method="post" action="{}" class="undo-form">'
@@ -58,8 +64,10 @@ class UndoMixin:
             raise BadRequest("This Undo has expired: change the rows back from the list.") from None
         except signing.BadSignature:
             raise BadRequest("This Undo is not valid.") from None
-        if change["user"] != request.user.pk:
-            raise BadRequest("This Undo belongs to another user.")
+        if change["user"] != request.user.pk or change["model"] != self.opts.label:
+            raise BadRequest("This Undo belongs to another user or another list.")
+        if not cache.add(f"inkwell:undo-used:{change['id']}", True, MAX_AGE):
+            raise BadRequest("This Undo has been used already.")
         previous = {int(pk): state for pk, state in change["was"]}
         self.message_user(request, self.undo(request, change["to"], previous), messages.SUCCESS)
         back = request.META.get("HTTP_REFERER", "")

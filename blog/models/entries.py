@@ -459,12 +459,16 @@ class Post(models.Model):
         return self.ping_status == Discussion.OPEN and not self._closed_for_age()
 
     def _closed_for_age(self):
-        """WordPress's "automatically close comments on posts older than N days"."""
+        closes = self.discussion_closes_at()
+        return closes is not None and timezone.now() >= closes
+
+    def discussion_closes_at(self):
+        """When WordPress's "automatically close comments on posts older than N days" closes
+        this entry's comments and pings, or None (a page kept before then is stale after)."""
         options = SiteOptions.get()
-        if not options.close_comments_for_old_posts:
-            return False
-        age = timezone.now() - self.published_at
-        return age.days >= options.close_comments_days_old
+        if not options.close_comments_for_old_posts or self.published_at is None:
+            return None
+        return self.published_at + datetime.timedelta(days=options.close_comments_days_old)
 
 
 class PageManager(models.Manager.from_queryset(PostQuerySet)):

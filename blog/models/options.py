@@ -10,7 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
-from .. import request_memo
+from .. import freshness, request_memo
 from .choices import Discussion
 
 WIDGETS = [
@@ -266,7 +266,7 @@ class SiteOptions(models.Model):
         # The shared copy goes now, and its version changes once the change is committed: a
         # copy another process cached from the row as it was before the commit is never used.
         cache.delete(self.CACHE_KEY)
-        transaction.on_commit(SiteOptions.changed, using=kwargs.get("using"))
+        transaction.on_commit(SiteOptions._committed, using=kwargs.get("using"))
         memo = request_memo.current()
         if memo is not None:
             memo.pop("options", None)
@@ -289,6 +289,13 @@ class SiteOptions(models.Model):
     @classmethod
     def changed(cls):
         cache.set(cls.VERSION_KEY, time.time_ns(), None)
+
+    @classmethod
+    def _committed(cls):
+        cls.changed()
+        # The content version moved on at save (blog/signals.py), but a reader between that
+        # and the line above read the old options under the new version: move it again.
+        freshness.content_changed()
 
     @property
     def tzinfo(self):

@@ -17,7 +17,7 @@ ENTITY_RE = re.compile(r"(&#?\w+;)")
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 register = template.Library()
-_fragments = VersionMemo(size=256)
+_fragments = VersionMemo(size=256, weigh=len, max_weight=8 * 1024 * 1024)
 
 
 @register.simple_tag(takes_context=True)
