@@ -103,7 +103,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         key = _key(request)
         kept = cache.get(key)
-        if kept is not None:
+        if kept is not None and time.time() < kept[-1]:  # to the second, whatever the backend
             return self.serve(request, kept)
         response = self.get_response(request)
         entry = self.entry_for(request, response)
