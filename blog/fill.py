@@ -34,6 +34,18 @@ def holds_raw_token(content):
     return _RAW_CSRF_RE.search(content) is not None
 
 
+def mark_nonce(request, content):
+    """`content` (str or bytes) with this request's CSP nonce, if it used one, as a marker:
+    HTML kept for other readers never holds one reader's nonce."""
+    nonce = getattr(request, "csp_nonce", None)
+    if not nonce:  # django-csp's lazy nonce is false until something used it
+        return content
+    nonce, placeholder = str(nonce), marker("csp-nonce")
+    if isinstance(content, bytes):
+        return content.replace(nonce.encode(), placeholder.encode())
+    return content.replace(nonce, placeholder)
+
+
 def register(name, function):
     """`function(request, argument)` returns the HTML that replaces marker `name`."""
     _fillers[name] = function

@@ -113,22 +113,11 @@ class PageCacheMiddleware:
 
     def serve(self, request, kept):
         status, headers, content, entry, expires = kept
-        values = {}
-        if entry is not None:
-            post_pk, count = entry
-            post = CountedPost(post_pk)
-            views = counter.record_view(post, request) if count else counter.current_views(post)
-            values["views"] = views
-        response = HttpResponse(fill.fill(request, content, values), status=status)
-        for name, value in headers:
-            response[name] = value
+        response = kept_response(request, status, headers, content, entry)
         response["X-Inkwell-Cache"] = "hit"
         # what blog/page_replay.py needs to serve this page again without Django
         response.replay = (content, entry, timezone.get_current_timezone(), expires)
-        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-        return get_conditional_response(
-            request, etag=response.get("ETag"), last_modified=last_modified, response=response
-        )
+        return conditional(request, response)
 
     def entry_for(self, request, response):
         """(status, headers, content with markers, post to count, when it expires) when the
@@ -146,14 +135,37 @@ class PageCacheMiddleware:
         content = getattr(response, "unfilled_content", response.content)
         if fill.holds_raw_token(content):
             return None  # a token of this reader's own, rendered without a marker
-        nonce = str(getattr(request, "csp_nonce", "") or "")
-        if nonce:
-            content = content.replace(nonce.encode(), fill.marker("csp-nonce").encode())
+        content = fill.mark_nonce(request, content)
         headers = [(k, v) for k, v in response.items() if k.lower() in KEPT_HEADERS]
         response["X-Inkwell-Cache"] = "miss"
-        expires = time.time() + TIMEOUT
+        now = time.time()
+        expires = now + TIMEOUT
         fresh_until = getattr(response, "fresh_until", None)
-        if fresh_until is not None and fresh_until.timestamp() > time.time():
+        if fresh_until is not None and fresh_until.timestamp() > now:
             expires = min(expires, fresh_until.timestamp())
         views_of = getattr(response, "views_of", None)
         return (200, headers, fill.split(content), views_of, expires)
+
+
+def kept_response(request, status, headers, parts, counted):
+    """A kept page as this request gets it: the view counted (`counted`: the post's key and
+    whether a load counts), the page filled with this response's own values."""
+    values = {}
+    if counted is not None:
+        post_pk, count = counted
+        post = CountedPost(post_pk)
+        values["views"] = (
+            counter.record_view(post, request) if count else counter.current_views(post)
+        )
+    response = HttpResponse(fill.fill(request, parts, values), status=status)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def conditional(request, response):
+    """`response`, or 304 Not Modified when the request's validators match its own."""
+    last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return get_conditional_response(
+        request, etag=response.get("ETag"), last_modified=last_modified, response=response
+    )

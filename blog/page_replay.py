@@ -18,20 +18,16 @@ from django.conf import settings
 from django.core import signals
 from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
-from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.utils import timezone
-from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
 
-from . import fill, page_cache, request_memo
+from . import page_cache, request_memo
 from .clients import drop_untrusted_forwarded_headers
 from .security_headers import ContentSecurityPolicyMiddleware
-from .stats import counter
 from .version_memo import VersionMemo
 
-# Set again on every response by the hooks below, or by the WSGI server.
 REPLAY_BYTES = 16 * 1024 * 1024  # of kept pages per worker, beside the shared page cache
+# Set again on every response by the hooks below, or by the WSGI server.
 PER_RESPONSE_HEADERS = {
     "content-length",
     "content-security-policy",
@@ -96,24 +92,12 @@ class PageReplayApp:
         signals.request_started.send(sender=self.__class__, environ=request.environ)
         self.csrf.process_request(request)
         self.csp.process_request(request)
-        values = {}
-        if replay.counted is not None:
-            post_pk, count = replay.counted
-            post = page_cache.CountedPost(post_pk)
-            with timezone.override(replay.tzinfo):
-                values["views"] = (
-                    counter.record_view(post, request) if count else counter.current_views(post)
-                )
-        response = HttpResponse(fill.fill(request, replay.parts, values))
-        for name, value in replay.headers:
-            response.headers[name] = value
+        with timezone.override(replay.tzinfo):  # the day a view is counted on
+            response = page_cache.kept_response(
+                request, 200, replay.headers, replay.parts, replay.counted
+            )
         response["Content-Length"] = str(len(response.content))
-        response = get_conditional_response(
-            request,
-            etag=response.get("ETag"),
-            last_modified=parse_http_date_safe(response.get("Last-Modified", "")),
-            response=response,
-        )
+        response = page_cache.conditional(request, response)
         self.csrf.process_response(request, response)
         self.csp.process_response(request, response)
         response._resource_closers.append(request.close)  # request_finished, as Django's

@@ -18,7 +18,7 @@ from blog.admin.selection import SelectionByKey
 from blog.admin.undo import UndoMixin
 from blog.clients import client_ip
 from blog.converters import parse_id
-from blog.dates import wp_format
+from blog.dates import list_date
 
 from . import notifications
 from .models import Comment, Kind, OutgoingPing, State
@@ -271,7 +271,7 @@ class CommentAdmin(SelectionByKey, UndoMixin, admin.ModelAdmin):
 
     @admin.display(description=_("Submitted on"), ordering="submit_date")
     def submitted_on(self, comment):
-        when = wp_format(comment.submit_date, gettext("Y/m/d \\a\\t g:i a"))
+        when = list_date(comment.submit_date)
         return format_html('<a href="{}">{}</a>', comment.get_absolute_url(), when)
 
     def changelist_view(self, request, extra_context=None):

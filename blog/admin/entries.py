@@ -23,7 +23,7 @@ from reversion.models import Version
 
 from .. import discussion, freshness, themes
 from ..converters import parse_id
-from ..dates import wp_format
+from ..dates import list_date
 from ..forms import EntryForm
 from ..models import Page, Post, PostType, Status
 from ..models.entries import own_editable_statuses
@@ -175,8 +175,7 @@ class EntryAdmin(SelectionByKey, UndoMixin, PublishBoxMixin, VersionAdmin):
             label, when = gettext("Published"), entry.published_at
         else:
             label, when = gettext("Last Modified"), entry.updated_at
-        # WordPress's list format ("2026/11/25 at 8:57 pm"), PHP letters as the theme's
-        return format_html("{}<br>{}", label, wp_format(when, gettext("Y/m/d \\a\\t g:i a")))
+        return format_html("{}<br>{}", label, list_date(when))
 
     @admin.display(description=_("Comments"), ordering="comment_count")
     def comments(self, entry):
@@ -285,21 +284,11 @@ class EntryAdmin(SelectionByKey, UndoMixin, PublishBoxMixin, VersionAdmin):
         entries = self.get_queryset(request).filter(pk__in=previous, status=moved_to)
         restored = 0
         for entry in entries:
-            if self._may_put_back(request, entry, previous[entry.pk]):
-                entry.status = previous[entry.pk]
+            entry.status = previous[entry.pk]  # as the user could edit it back there
+            if self.type_allowed(request) and entry.is_editable_by(request.user):
                 entry.save()
                 restored += 1
         return self._counted(gettext("%(count)d %(noun)s restored from the Trash."), restored)
-
-    def _may_put_back(self, request, entry, status):
-        """Whether the user may return `entry` to `status`: as for editing it in that status
-        (a Contributor's own draft, yes; their published post, no)."""
-        if not self.may(request, "change"):
-            return False
-        if self.may_edit_others(request):
-            return True
-        statuses = own_editable_statuses(request.user)
-        return self.owns(request, entry) and (statuses is None or status in statuses)
 
     def _counted(self, template, count):
         noun = self.opts.verbose_name if count == 1 else self.opts.verbose_name_plural

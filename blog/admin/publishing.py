@@ -9,11 +9,11 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import capabilities
-from ..dates import wp_format
+from ..dates import long_date
 from ..models import PostType, Status
 from .media import library_item
 
@@ -32,8 +32,6 @@ LINKS = {
     "view": (_("View post"), _("View page")),
     "preview": (_("Preview post"), _("Preview page")),
 }
-# WordPress's Publish box: "Nov 25, 2026 at 9:15 pm"
-LONG_DATE = gettext_noop("M j, Y \\a\\t g:i a")
 
 
 class PublishBoxMixin:
@@ -92,9 +90,7 @@ class PublishBoxMixin:
             event, link = "submitted", "preview"
         else:
             event, link = "draft", "preview"
-        text = str(MESSAGES[event][page]) % {
-            "when": wp_format(obj.published_at, gettext(LONG_DATE))
-        }
+        text = str(MESSAGES[event][page]) % {"when": long_date(obj.published_at)}
         url = obj.get_absolute_url() + ("" if link == "view" else "?preview=true")
         self.message_user(
             request,
@@ -114,9 +110,9 @@ class PublishBoxMixin:
         when = obj.published_at if obj else None
         scheduled = bool(when and when > timezone.now())
         if obj and obj.status in (Status.PUBLISH, Status.PRIVATE):
-            label, shown = gettext("Published on:"), wp_format(when, gettext(LONG_DATE))
+            label, shown = gettext("Published on:"), long_date(when)
         elif scheduled:
-            label, shown = gettext("Scheduled for:"), wp_format(when, gettext(LONG_DATE))
+            label, shown = gettext("Scheduled for:"), long_date(when)
         else:
             label, shown = gettext("Publish"), gettext("immediately")
         if status == Status.PRIVATE:

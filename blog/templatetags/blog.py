@@ -167,10 +167,7 @@ class KeptNode(template.Node):
         marker = fill.marker("csp-nonce")
         request = context.get("request")
         if html is None:
-            html = self.nodelist.render(context)
-            nonce = getattr(request, "csp_nonce", None)
-            if nonce:  # django-csp's lazy nonce is true once the fragment has used it
-                html = html.replace(str(nonce), marker)
+            html = fill.mark_nonce(request, self.nodelist.render(context))
             if not fill.holds_raw_token(html.encode()):
                 _fragments.put(version, key, html)
         if marker in html:
