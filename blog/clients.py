@@ -67,6 +67,7 @@ class ForwardedHeadersMiddleware:
 
 def drop_untrusted_forwarded_headers(environ):
     """Remove the X-Forwarded-* headers from a WSGI environ unless a trusted proxy sent them."""
-    if not is_trusted_proxy(environ.get("REMOTE_ADDR")):
-        for key in [key for key in environ if key.startswith("HTTP_X_FORWARDED_")]:
+    forwarded = [key for key in environ if key.startswith("HTTP_X_FORWARDED_")]
+    if forwarded and not is_trusted_proxy(environ.get("REMOTE_ADDR")):
+        for key in forwarded:
             del environ[key]

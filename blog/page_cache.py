@@ -79,7 +79,11 @@ def may_use(request):
     """A reader who gets kept pages: an anonymous GET with no query and no cookie of theirs."""
     if request.method != "GET" or request.META.get("QUERY_STRING"):
         return False
-    cookies = request.COOKIES
+    return cookies_allow(request.COOKIES)
+
+
+def cookies_allow(cookies):
+    """Whether a reader with these cookies may get kept pages (none of them their own)."""
     if settings.SESSION_COOKIE_NAME in cookies or PASSWORD_COOKIE in cookies:
         return False
     return not any(name.startswith(PERSONAL_COOKIE_PREFIXES) for name in cookies)

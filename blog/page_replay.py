@@ -6,28 +6,37 @@ this response's own values (the live view count, the CSRF token and its cookie, 
 form's one-time fields, the CSP nonce and its header), the view counted as on every kept page.
 
 Only what the page cache itself would serve is replayed (an anonymous GET with no query and no
-cookie of the reader's own), and only at an address and a content version Django has just
-served the same way, so everything Django decides before the page cache (the allowed hosts,
-the scheme behind a trusted proxy, redirects) has already been decided for it. The CSRF and
-CSP middleware run their own hooks here, so their rules stay in one place."""
+cookie of the reader's own), and only for the very request values Django has just served the
+same way (scheme, host, forwarded headers, path), so everything Django decides before the page
+cache (the allowed hosts, the scheme behind a trusted proxy, redirects) has already been
+decided for it. Conditional requests and CSRF cookies Django would rewrite go to Django.
 
+A replay costs a tenth of a millisecond, so it builds no request or response object: the CSP
+header is written by django-csp's own middleware once, when the replay is made, with a
+placeholder where each response's nonce goes, and the CSRF cookie by Django's middleware once a
+second (blog/csrf_tokens.py).
+"""
+
+import base64
+import datetime
+import os
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signals
-from django.core.exceptions import DisallowedHost
 from django.core.handlers.wsgi import WSGIRequest
-from django.middleware.csrf import CsrfViewMiddleware
-from django.utils import timezone
+from django.db import DatabaseError
+from django.http import HttpResponse, parse_cookie
 
-from . import page_cache, request_memo
+from . import csrf_tokens, fill, page_cache, request_memo
 from .clients import drop_untrusted_forwarded_headers
 from .security_headers import ContentSecurityPolicyMiddleware
+from .stats import counter
 from .version_memo import VersionMemo
 
 REPLAY_BYTES = 16 * 1024 * 1024  # of kept pages per worker, beside the shared page cache
-# Set again on every response by the hooks below, or by the WSGI server.
+# Set again on every response, here or by the WSGI server.
 PER_RESPONSE_HEADERS = {
     "content-length",
     "content-security-policy",
@@ -35,76 +44,143 @@ PER_RESPONSE_HEADERS = {
     "date",
     "set-cookie",
 }
+# Every request value Django's scheme, host and path are made of: a replay is made for one
+# combination of them and used for that combination only.
+ADDRESS = (
+    "wsgi.url_scheme",
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "PATH_INFO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_X_FORWARDED_PROTO",
+)
+# The markers a replay knows how to fill (blog/fill.py); a page with any other is not replayed.
+FILLED = {"views", "csrf", "csp-nonce", "comment-form"}
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+NONCE_PLACEHOLDER = "inkwell-csp-nonce-placeholder"
 
 
 @dataclass(frozen=True)
 class Replay:
-    headers: tuple  # (name, value) as Django's whole middleware stack left them
+    headers: list  # (name, value) as Django's whole middleware stack left them
     parts: list  # the kept page, split at its markers (blog/fill.py)
     counted: tuple | None  # (post key, whether a load counts as a view)
-    tzinfo: object  # the site's time zone, for the day a view is counted on
+    tzinfo: datetime.tzinfo  # the site's time zone, for the day a view is counted on
     expires: float  # when the kept page it repeats expires (time.time())
+    uses_csrf: bool  # the page holds a CSRF token, so the reader needs a cookie
+    uses_nonce: bool
+    csp_headers: list  # (name, value split where the nonce goes)
 
     def size(self):
         return sum(len(part) for part in self.parts)
 
 
-def _unused(request):
-    raise AssertionError("only the middleware's hooks are called")
+def _address(environ):
+    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    return (
+        *(environ.get(name) for name in ADDRESS),
+        environ.get(proxy_header[0]) if proxy_header else None,
+    )
 
 
 class PageReplayApp:
     def __init__(self, app):
         self.app = app
         self.replays = VersionMemo(size=256, weigh=Replay.size, max_weight=REPLAY_BYTES)
-        self.csrf = CsrfViewMiddleware(_unused)
-        self.csp = ContentSecurityPolicyMiddleware(_unused)
+        self.csp = ContentSecurityPolicyMiddleware(lambda request: None)
+        self.csrf_cookie = csrf_tokens.CookieWriter()
 
     def __call__(self, environ, start_response):
-        if not settings.INKWELL_PAGE_CACHE or environ.get("REQUEST_METHOD") != "GET":
+        if (
+            not settings.INKWELL_PAGE_CACHE
+            or environ.get("REQUEST_METHOD") != "GET"
+            or environ.get("QUERY_STRING")
+            or settings.CSRF_USE_SESSIONS
+        ):
             return self.app(environ, start_response)
         drop_untrusted_forwarded_headers(environ)
-        request = WSGIRequest(environ)
-        try:
-            address = (request.scheme, request.get_host(), request.path)
-        except DisallowedHost:
-            return self.app(environ, start_response)  # Django answers it
-        if not page_cache.may_use(request):
+        cookies = parse_cookie(environ["HTTP_COOKIE"]) if "HTTP_COOKIE" in environ else {}
+        if not page_cache.cookies_allow(cookies):
             return self.app(environ, start_response)
-        with request_memo.remembered():
+        secret = cookies.get(settings.CSRF_COOKIE_NAME)
+        if secret is not None and not csrf_tokens.is_secret(secret):
+            return self.app(environ, start_response)  # Django replaces it
+        address = _address(environ)
+        with request_memo.remembered():  # one read of the content version for all below
             version, replay = self.replays.get(address)
-        if replay is not None and time.time() >= replay.expires:
-            replay = None  # Django serves it, and the page cache decides afresh
-        if replay is None:
-            response = self.app(environ, start_response)
-            found = getattr(response, "replay", None)
-            if found is not None and response.status_code == 200:
-                headers = tuple(
-                    (name, value)
-                    for name, value in response.items()
-                    if name.lower() not in PER_RESPONSE_HEADERS
-                )
-                self.replays.put(version, address, Replay(headers, *found))
-            return response
-        return self.replay(request, replay, start_response)
+            if replay is not None and time.time() < replay.expires:
+                if any(name in environ for name in CONDITIONAL):
+                    return self.app(environ, start_response)  # Django compares validators
+                return self.replay(environ, replay, secret, start_response)
+        return self.kept_by_django(environ, start_response, version, address)
 
-    def replay(self, request, replay, start_response):
-        signals.request_started.send(sender=self.__class__, environ=request.environ)
-        self.csrf.process_request(request)
-        self.csp.process_request(request)
-        with timezone.override(replay.tzinfo):  # the day a view is counted on
-            response = page_cache.kept_response(
-                request, 200, replay.headers, replay.parts, replay.counted
-            )
-        response["Content-Length"] = str(len(response.content))
-        response = page_cache.conditional(request, response)
-        self.csrf.process_response(request, response)
-        self.csp.process_response(request, response)
-        response._resource_closers.append(request.close)  # request_finished, as Django's
-        status = f"{response.status_code} {response.reason_phrase}"
-        headers = [
-            *response.items(),
-            *(("Set-Cookie", cookie.output(header="")) for cookie in response.cookies.values()),
-        ]
-        start_response(status, headers)
+    def kept_by_django(self, environ, start_response, version, address):
+        """Django's response; kept for the next readers when it came from the page cache."""
+        response = self.app(environ, start_response)
+        found = getattr(response, "replay", None)
+        if found is not None and response.status_code == 200:
+            replay = self.make(environ, response, *found)
+            if replay is not None:
+                self.replays.put(version, address, replay)
         return response
+
+    def make(self, environ, response, parts, counted, tzinfo, expires):
+        names = {name.decode() for name in parts[1::3]}
+        if not names <= FILLED:
+            return None
+        headers = [
+            (name, value)
+            for name, value in response.items()
+            if name.lower() not in PER_RESPONSE_HEADERS
+        ]
+        uses_nonce = "csp-nonce" in names
+        return Replay(
+            headers, parts, counted, tzinfo, expires, "csrf" in names, uses_nonce,
+            self.csp_headers(environ, uses_nonce),
+        )  # fmt: skip
+
+    def csp_headers(self, environ, uses_nonce):
+        """The CSP headers django-csp writes for this address, split where the nonce goes."""
+        request, response = WSGIRequest(environ), HttpResponse()
+        self.csp.process_request(request)
+        if uses_nonce:
+            request._csp_nonce = NONCE_PLACEHOLDER
+        self.csp.process_response(request, response)
+        return [
+            (name, value.split(NONCE_PLACEHOLDER))
+            for name, value in response.items()
+            if name.lower() in PER_RESPONSE_HEADERS
+        ]
+
+    def replay(self, environ, replay, secret, start_response):
+        headers = list(replay.headers)
+        values = {}
+        if replay.counted is not None:
+            try:
+                values["views"] = self.count(environ, replay)
+            except DatabaseError:
+                # Django's end of request closes a connection that failed, for the next one.
+                signals.request_finished.send(sender=self.__class__)
+                raise
+        if replay.uses_csrf:
+            if secret is None:
+                secret = csrf_tokens.new_secret()
+                headers.append(("Set-Cookie", self.csrf_cookie(secret)))
+            values["csrf"] = csrf_tokens.masked(secret)
+        nonce = ""
+        if replay.uses_nonce:
+            nonce = values["csp-nonce"] = base64.b64encode(os.urandom(16)).decode()
+        headers += [(name, nonce.join(pieces)) for name, pieces in replay.csp_headers]
+        body = fill.fill(None, replay.parts, values)
+        headers.append(("Content-Length", str(len(body))))
+        start_response("200 OK", headers)
+        return [body]
+
+    def count(self, environ, replay):
+        post_pk, counts = replay.counted
+        if counts and not counter.is_bot(environ.get("HTTP_USER_AGENT")):
+            return counter.count_view(post_pk, datetime.datetime.now(replay.tzinfo).date())
+        return counter.current_views(page_cache.CountedPost(post_pk))

@@ -1,5 +1,6 @@
 """The Leave a Reply form, with WordPress's field names, limits and error texts."""
 
+import functools
 import secrets
 import time
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.validators import URLValidator
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_comments.forms import CommentSecurityForm
 from django_comments_xtd.forms import XtdCommentForm
@@ -30,24 +31,37 @@ def make_token(post_pk, issued=None):
     """A signed, single-use token: which post, a nonce, when the form was served."""
     issued = int(time.time() if issued is None else issued)
     payload = f"{post_pk}:{secrets.token_urlsafe(12)}:{issued}"
-    return signing.Signer(salt=TOKEN_SALT).sign(payload)
+    return _signer().sign(payload)
+
+
+def _signer():
+    return _signer_for(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+
+
+@functools.lru_cache(maxsize=2)
+def _signer_for(key, fallback_keys):
+    return signing.Signer(key=key, fallback_keys=fallback_keys, salt=TOKEN_SALT)
+
+
+@functools.lru_cache(maxsize=256)
+def _security_hash(secret_key, post_pk, timestamp):
+    """What django-comments signs a form's target and time with; the same for every form of a
+    post served in the same second (so computed once for them)."""
+    return CommentSecurityForm.generate_security_hash(None, str(Post._meta), post_pk, timestamp)
 
 
 def one_time_fields(request, post_pk):
     """The form's hidden fields that are new on every page served (the rest of the form may
     come from a cache): when it was served, signed as django-comments checks it, and the
-    single-use token."""
+    single-use token. Every value is digits, hex or URL-safe base64, nothing to escape."""
     timestamp = str(int(time.time()))
-    security_hash = CommentSecurityForm.generate_security_hash(
-        None, str(Post._meta), str(post_pk), timestamp
-    )
-    return format_html(
-        '<input type="hidden" name="timestamp" value="{}" id="id_timestamp">'
-        '<input type="hidden" name="security_hash" value="{}" id="id_security_hash">'
-        '<input type="hidden" name="token" value="{}" id="id_token">',
-        timestamp,
-        security_hash,
-        make_token(post_pk, timestamp),
+    return mark_safe(  # noqa: S308 - digits, hex and URL-safe base64 only
+        f'<input type="hidden" name="timestamp" value="{timestamp}" id="id_timestamp">'
+        '<input type="hidden" name="security_hash" '
+        f'value="{_security_hash(settings.SECRET_KEY, str(post_pk), timestamp)}" '
+        'id="id_security_hash">'
+        f'<input type="hidden" name="token" value="{make_token(post_pk, timestamp)}" '
+        'id="id_token">'
     )
 
 
@@ -137,7 +151,7 @@ class CommentForm(XtdCommentForm):
     def clean_token(self):
         try:
             post_pk, nonce, issued = (
-                signing.Signer(salt=TOKEN_SALT).unsign(self.cleaned_data["token"]).split(":")
+                _signer().unsign(self.cleaned_data["token"]).split(":")
             )
             age = time.time() - int(issued)
         except (signing.BadSignature, ValueError) as error:

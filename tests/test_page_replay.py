@@ -12,11 +12,12 @@ from django.core import signals
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections
+from django.middleware import csrf
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
 import config.sqlite_cache
-from blog import fill, page_cache, page_replay
+from blog import csrf_tokens, fill, freshness, page_cache, page_replay
 from blog.models import PostViews, SiteOptions
 from blog.page_replay import PageReplayApp
 from blog.stats import counter
@@ -45,7 +46,8 @@ class Reader:
 
         result = self.app(environ, start_response)
         body = b"".join(result).decode()
-        result.close()
+        if hasattr(result, "close"):  # as a WSGI server does
+            result.close()
         for name, value in started["headers"]:
             if name == "Set-Cookie":
                 for morsel in SimpleCookie(value).values():
@@ -222,3 +224,67 @@ def test_a_settings_change_shows_even_to_a_reader_between_its_commit_callbacks(
         old.footer_credit = "Old credit"
         cache.set(SiteOptions.CACHE_KEY, (cache.get(SiteOptions.VERSION_KEY), old), 300)
     assert "New credit" in Reader(app).get(post.get_absolute_url())[2]
+
+
+def _cookie(headers):
+    return next(iter(SimpleCookie(headers["Set-Cookie"]).values()))
+
+
+def test_a_replayed_csrf_cookie_is_written_as_django_writes_it(app, settings):
+    settings.CSRF_COOKIE_SAMESITE, settings.CSRF_COOKIE_HTTPONLY = "Strict", True
+    post = PostFactory()
+    _, from_django, _ = Reader(app).get(post.get_absolute_url())
+    Reader(app).get(post.get_absolute_url())
+    _, replayed, body = Reader(app).get(post.get_absolute_url())
+    assert "X-Inkwell-Cache" in from_django and "X-Inkwell-Cache" in replayed
+    django_cookie, replayed_cookie = _cookie(from_django), _cookie(replayed)
+    for attribute in ("path", "samesite", "httponly", "secure", "max-age", "domain"):
+        assert replayed_cookie[attribute] == django_cookie[attribute], attribute
+    assert replayed_cookie["samesite"] == "Strict" and replayed_cookie["httponly"]
+    secret = replayed_cookie.value
+    token = hidden_fields(body)["csrfmiddlewaretoken"]
+    assert secret != django_cookie.value and csrf._unmask_cipher_token(token) == secret
+
+
+def test_replayed_tokens_are_in_djangos_own_form():
+    secrets_seen = {csrf_tokens.new_secret() for _ in range(200)}
+    assert len(secrets_seen) == 200
+    for secret in secrets_seen:
+        csrf._check_token_format(secret)
+        token = csrf_tokens.masked(secret)
+        csrf._check_token_format(token)
+        assert len(token) == csrf.CSRF_TOKEN_LENGTH and csrf._unmask_cipher_token(token) == secret
+    assert not csrf_tokens.is_secret("x" * 31) and not csrf_tokens.is_secret("!" * 32)
+
+
+def test_a_malformed_csrf_cookie_is_replaced_by_django(app, django_app):
+    post = PostFactory()
+    for _ in range(3):
+        Reader(app).get(post.get_absolute_url())
+    calls, reader = django_app.calls, Reader(app)
+    reader.cookies["csrftoken"] = "not-a-secret"
+    status, headers, body = reader.get(post.get_absolute_url())
+    assert status == 200 and django_app.calls == calls + 1
+    assert csrf_tokens.is_secret(reader.cookies["csrftoken"])
+    assert "Views: 4" in body
+
+
+def test_a_conditional_request_is_answered_by_django(app, django_app):
+    PostFactory()
+    for _ in range(3):
+        status, headers, _ = Reader(app).get("/feed/")
+    assert status == 200 and "Last-Modified" in headers
+    calls = django_app.calls
+    status, _, body = Reader(app).get("/feed/", HTTP_IF_MODIFIED_SINCE=headers["Last-Modified"])
+    assert status == 304 and body == "" and django_app.calls == calls + 1
+
+
+def test_the_count_shown_follows_every_write_of_the_stored_count(app):
+    post = PostFactory()
+    assert [views_shown(Reader(app).get(post.get_absolute_url())[2]) for _ in range(3)] == [1, 2, 3]
+    counter.flush_all()  # another process writes the buffered views: the stored count is 3
+    assert views_shown(Reader(app).get(post.get_absolute_url())[2]) == 4
+    counter.flush_all()
+    PostViews.objects.filter(post=post).update(count=100)  # as an import writes it
+    freshness.content_changed()
+    assert views_shown(Reader(app).get(post.get_absolute_url())[2]) == 101

@@ -7,6 +7,10 @@ Each entry holds, per post and day, the views for the daily breakdown and for th
 PostViews and PostViewDay in one transaction. A flush first sets the pending views aside
 (atomically), writes them, then forgets them; a flush that dies half-way leaves them set aside
 and the next one, after the lease expires, writes them.
+
+The buffer's generation moves on, in the same step, whenever views leave it for the database,
+so a process may keep a post's stored count for as long as the generation it read with the
+pending views stays the same (blog/stats/counter.py).
 """
 
 import os
@@ -34,11 +38,13 @@ _stores = {}
 
 
 def add(post_id, day):
-    """Count one view of `post_id` on `day`; return the post's views not yet in the database."""
+    """Count one view of `post_id` on `day`; return (the post's views not yet in the database,
+    the buffer's generation)."""
     return _store().add(post_id, day.isoformat())
 
 
 def pending_total(post_id):
+    """(The post's views not yet in the database, the buffer's generation)."""
     return _store().pending_total(post_id)
 
 
@@ -58,7 +64,12 @@ class SQLiteBuffer:
         "total INTEGER NOT NULL DEFAULT 0, daily INTEGER NOT NULL DEFAULT 0, "
         "PRIMARY KEY (post_id, day)) WITHOUT ROWID"
         for table in ("pending", "flushing")
-    ] + ["CREATE TABLE IF NOT EXISTS lease (name TEXT PRIMARY KEY, until REAL NOT NULL)"]
+    ] + [
+        "CREATE TABLE IF NOT EXISTS lease (name TEXT PRIMARY KEY, until REAL NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS generation "
+        "(id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)",
+        "INSERT OR IGNORE INTO generation (id, n) VALUES (1, 0)",
+    ]
 
     def __init__(self, path):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
@@ -77,12 +88,12 @@ class SQLiteBuffer:
         return self.pending_total(post_id)
 
     def pending_total(self, post_id):
-        (total,) = self.db.execute(
+        return self.db.execute(
             "SELECT (SELECT coalesce(sum(total), 0) FROM pending WHERE post_id = ?) "
-            "+ (SELECT coalesce(sum(total), 0) FROM flushing WHERE post_id = ?)",
+            "+ (SELECT coalesce(sum(total), 0) FROM flushing WHERE post_id = ?), "
+            "(SELECT n FROM generation)",
             [post_id, post_id],
         ).fetchone()
-        return total
 
     def take(self):
         now = time.time()
@@ -110,21 +121,33 @@ class SQLiteBuffer:
 
         def done(written=True):
             if written:
-                self.db.execute("DELETE FROM flushing")
+                self._forget("DELETE FROM flushing")
             self.db.execute("DELETE FROM lease WHERE name = 'flush'")
 
         return rows, done
 
+    def _forget(self, *statements):
+        """Run `statements` and move the generation on, in one transaction."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                self.db.execute(statement)
+            self.db.execute("UPDATE generation SET n = n + 1")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
     def discard(self):
-        for table in ("pending", "flushing", "lease"):
-            self.db.execute(f"DELETE FROM {table}")
+        self._forget(*(f"DELETE FROM {table}" for table in ("pending", "flushing", "lease")))
 
 
 class RedisBuffer:
-    PENDING, FLUSHING, LEASE = (
+    PENDING, FLUSHING, LEASE, GENERATION = (
         "inkwell:views:pending",
         "inkwell:views:flushing",
         "inkwell:views:flush-lease",
+        "inkwell:views:generation",
     )
 
     # Adds the pending views to those already set aside (by a flush that died), atomically.
@@ -143,17 +166,19 @@ class RedisBuffer:
         pipe.hincrby(self.PENDING, f"{post_id}:{day}:daily", 1)
         pipe.hincrby(self.PENDING, f"{post_id}:total", 1)
         pipe.hget(self.FLUSHING, f"{post_id}:total")
-        _, pending, flushing = pipe.execute()
-        return pending + int(flushing or 0)
+        pipe.get(self.GENERATION)
+        _, pending, flushing, generation = pipe.execute()
+        return pending + int(flushing or 0), int(generation or 0)
 
     def pending_total(self, post_id):
-        pending, flushing = (
+        pending, flushing, generation = (
             self.redis.pipeline()
             .hget(self.PENDING, f"{post_id}:total")
             .hget(self.FLUSHING, f"{post_id}:total")
+            .get(self.GENERATION)
             .execute()
         )
-        return int(pending or 0) + int(flushing or 0)
+        return int(pending or 0) + int(flushing or 0), int(generation or 0)
 
     def take(self):
         if not self.redis.set(self.LEASE, 1, nx=True, ex=LEASE_SECONDS):
@@ -174,10 +199,12 @@ class RedisBuffer:
 
         def done(written=True):
             if written:
-                self.redis.delete(self.FLUSHING)
+                self.redis.pipeline().delete(self.FLUSHING).incr(self.GENERATION).execute()
             self.redis.delete(self.LEASE)
 
         return [(post, day, total, daily) for (post, day), (total, daily) in rows.items()], done
 
     def discard(self):
-        self.redis.delete(self.PENDING, self.FLUSHING, self.LEASE)
+        self.redis.pipeline().delete(self.PENDING, self.FLUSHING, self.LEASE).incr(
+            self.GENERATION
+        ).execute()

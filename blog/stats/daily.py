@@ -27,9 +27,10 @@ from . import buffer
 logger = logging.getLogger(__name__)
 
 
-def record(post_id):
-    """Count a view of today; return the post's views not yet in its stored total."""
-    pending = buffer.add(post_id, timezone.localdate())
+def record(post_id, day):
+    """Count a view on `day`; return (the post's views not yet in its stored total, the
+    buffer's generation)."""
+    pending = buffer.add(post_id, day)
     _start_flusher()
     return pending
 

@@ -1,0 +1,76 @@
+"""CSRF secrets, tokens and cookies for kept pages replayed without Django's request cycle
+(blog/page_replay.py), in exactly the form Django's CsrfViewMiddleware writes and checks.
+
+Django draws each of a token's 64 characters with its own call to the system's random source;
+here one read of os.urandom makes a whole string, which is what a replayed page can afford on
+every response. The cookie's attributes still come from Django's middleware: it writes one
+cookie a second with a placeholder for the secret, and each response puts its own in.
+"""
+
+import os
+import time
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import (
+    CSRF_ALLOWED_CHARS,
+    CSRF_SECRET_LENGTH,
+    CsrfViewMiddleware,
+)
+
+_ALPHABET = CSRF_ALLOWED_CHARS.encode()
+_BASE = len(_ALPHABET)
+# Bytes below the largest multiple of the alphabet's length map evenly onto it; the rest are
+# dropped, so every character is equally likely.
+_EVEN = 256 - 256 % _BASE
+_TO_ALPHABET = bytes(_ALPHABET[byte % _BASE] for byte in range(256))
+_UNEVEN = bytes(range(_EVEN, 256))
+_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+
+
+def _random_string(length):
+    drawn = b""
+    while len(drawn) < length:
+        drawn += os.urandom(length + 8).translate(_TO_ALPHABET, _UNEVEN)
+    return drawn[:length].decode()
+
+
+def new_secret():
+    return _random_string(CSRF_SECRET_LENGTH)
+
+
+def is_secret(value):
+    """Whether a cookie holds a secret as Django writes it (other forms go to Django)."""
+    return len(value) == CSRF_SECRET_LENGTH and all(char in _INDEX for char in value)
+
+
+def masked(secret):
+    """The token for a form: the secret under a fresh mask, as Django's get_token returns it."""
+    mask = _random_string(CSRF_SECRET_LENGTH)
+    pairs = zip(secret, mask, strict=True)
+    cipher = "".join(CSRF_ALLOWED_CHARS[(_INDEX[x] + _INDEX[y]) % _BASE] for x, y in pairs)
+    return mask + cipher
+
+
+class CookieWriter:
+    """Set-Cookie values for a new secret, with the attributes Django's middleware gives."""
+
+    PLACEHOLDER = "inkwell-csrf-secret"
+
+    def __init__(self):
+        self._middleware = CsrfViewMiddleware(lambda request: None)
+        self._written_at = (None, None)  # (second, the cookie split at the placeholder)
+
+    def __call__(self, secret):
+        second = int(time.time())  # the cookie's expiry is written to the second
+        written, pieces = self._written_at
+        if written != second:
+            pieces = self._written().split(self.PLACEHOLDER)
+            self._written_at = (second, pieces)
+        return secret.join(pieces)
+
+    def _written(self):
+        request, response = HttpRequest(), HttpResponse()
+        request.META.update(CSRF_COOKIE=self.PLACEHOLDER, CSRF_COOKIE_NEEDS_UPDATE=True)
+        self._middleware.process_response(request, response)
+        return response.cookies[settings.CSRF_COOKIE_NAME].OutputString()
