@@ -150,9 +150,7 @@ class CommentForm(XtdCommentForm):
 
     def clean_token(self):
         try:
-            post_pk, nonce, issued = (
-                _signer().unsign(self.cleaned_data["token"]).split(":")
-            )
+            post_pk, nonce, issued = _signer().unsign(self.cleaned_data["token"]).split(":")
             age = time.time() - int(issued)
         except (signing.BadSignature, ValueError) as error:
             raise forms.ValidationError(
