@@ -166,9 +166,10 @@ class PageReplayApp:
                 signals.request_finished.send(sender=self.__class__)
                 raise
         if replay.uses_csrf:
-            if secret is None:
-                secret = csrf_tokens.new_secret()
-                headers.append(("Set-Cookie", self.csrf_cookie(secret)))
+            # As Django's get_token: a new secret for a new reader, and the cookie sent again
+            # to renew its expiry whenever a form uses it.
+            secret = secret or csrf_tokens.new_secret()
+            headers.append(("Set-Cookie", self.csrf_cookie(secret)))
             values["csrf"] = csrf_tokens.masked(secret)
         nonce = ""
         if replay.uses_nonce:

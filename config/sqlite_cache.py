@@ -11,6 +11,7 @@ Integers are stored as SQLite integers so `incr` happens in the database; everyt
 pickled. The connection is opened per thread and process and kept open.
 """
 
+import functools
 import os
 import pickle
 import sqlite3
@@ -24,6 +25,7 @@ SCHEMA = (
     "(key TEXT PRIMARY KEY, value BLOB NOT NULL, expires REAL) WITHOUT ROWID"
 )
 LIVE = "(expires IS NULL OR expires > ?)"
+READS_KEPT = 256  # rows a thread remembers between two changes to the file
 
 
 def _encode(value):
@@ -48,6 +50,11 @@ class SQLiteCache(BaseCache):
         self._cull_every = int(options.get("CULL_EVERY", 500))
         self._local = threading.local()
         self._writes = 0
+        # The same few keys are made on every request (the content version, the options).
+        self._made_keys = functools.lru_cache(maxsize=1024)(super().make_and_validate_key)
+
+    def make_and_validate_key(self, key, version=None):
+        return self._made_keys(key, version)
 
     @property
     def _db(self):
@@ -81,23 +88,44 @@ class SQLiteCache(BaseCache):
                 [max(count - self._max_entries, count // 10)],
             )
 
+    def _reads(self):
+        """This thread's rows read since the file last changed: {key: (value, expires)}, value
+        None for a key not found. SQLite's data_version moves on when another connection
+        commits a change, total_changes when this one writes; while neither moves, every
+        row read is still what the file holds (each caller still unpickles its own copy)."""
+        local, db = self._local, self._db
+        (data_version,) = db.execute("PRAGMA data_version").fetchone()
+        state = (data_version, db.total_changes)
+        if getattr(local, "read_state", None) != state or len(local.reads) > READS_KEPT:
+            local.read_state, local.reads = state, {}
+        return local.reads
+
+    def _rows(self, keys):
+        reads = self._reads()
+        missing = [key for key in keys if key not in reads]
+        if missing:
+            found = dict.fromkeys(missing, (None, None))
+            marks = ",".join("?" * len(missing))
+            for key, value, expires in self._db.execute(
+                f"SELECT key, value, expires FROM cache WHERE key IN ({marks})", missing
+            ):
+                found[key] = (value, expires)
+            reads.update(found)
+        now = time.time()
+        for key in keys:
+            value, expires = reads[key]
+            if value is not None and (expires is None or expires > now):
+                yield key, value
+
     def get(self, key, default=None, version=None):
         key = self.make_and_validate_key(key, version=version)
-        row = self._db.execute(
-            f"SELECT value FROM cache WHERE key = ? AND {LIVE}", [key, time.time()]
-        ).fetchone()
-        return default if row is None else _decode(row[0])
+        for _, value in self._rows([key]):
+            return _decode(value)
+        return default
 
     def get_many(self, keys, version=None):
         keys = {self.make_and_validate_key(key, version=version): key for key in keys}
-        if not keys:
-            return {}
-        marks = ",".join("?" * len(keys))
-        rows = self._db.execute(
-            f"SELECT key, value FROM cache WHERE key IN ({marks}) AND {LIVE}",
-            [*keys, time.time()],
-        )
-        return {keys[key]: _decode(value) for key, value in rows}
+        return {keys[key]: _decode(value) for key, value in self._rows(list(keys))}
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)

@@ -60,3 +60,36 @@ def test_values_expire_and_an_expired_key_can_be_added_again(tmp_path):
 def test_incr_of_a_missing_key_is_an_error_as_in_django(tmp_path):
     with pytest.raises(ValueError):
         cache_at(tmp_path / "cache.sqlite3").incr("nothing")
+
+
+def _set(path, key, value):
+    cache_at(path).set(key, value, 60)
+
+
+def test_a_value_read_again_is_what_another_process_last_wrote(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    cache = cache_at(path)
+    cache.set("version", "one", 60)
+    assert cache.get("version") == "one" and cache.get_many(["version"]) == {"version": "one"}
+    _in_processes(_set, path, "version", "two", count=1)  # another process changes it
+    assert cache.get("version") == "two"
+    assert cache.get("elsewhere") is None
+    _in_processes(_set, path, "elsewhere", "written", count=1)  # a key read as missing
+    assert cache.get_many(["version", "elsewhere"]) == {"version": "two", "elsewhere": "written"}
+    cache.delete("version")  # this process's own write
+    assert cache.get("version") is None
+
+
+def test_each_reader_gets_its_own_copy_of_a_value_read_again(tmp_path):
+    cache = cache_at(tmp_path / "cache.sqlite3")
+    cache.set("session", {"cart": []}, 60)
+    cache.get("session")["cart"].append("changed by one caller")
+    assert cache.get("session") == {"cart": []}
+
+
+def test_a_value_read_again_still_expires_on_time(tmp_path):
+    cache = cache_at(tmp_path / "cache.sqlite3")
+    cache.set("page", "kept", 1)
+    assert cache.get("page") == "kept"
+    time.sleep(1.1)  # nothing written meanwhile: the value read before is still remembered
+    assert cache.get("page") is None

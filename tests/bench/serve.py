@@ -96,6 +96,9 @@ def parent_of(n, thread_size=10):
     return n - position + (position - 1) // 2
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
 def parse_wrk(output):
     """The JSON line summary.lua prints, with req/s and latency in ms added."""
     match = re.search(r"^WRK_JSON (\{.*\})$", output, re.MULTILINE)
@@ -420,8 +423,13 @@ def drive(posts, cookie, var, note):
                             if kind == "inkwell"
                             else f"/ceiling/{comments}/"
                         )
+                        ticks = server.worker_cpu_ticks()
                         result = wrk(server.url + path, connections, SECONDS, session)
                         server.wait_idle()
+                        # CPU the workers spent per request: steadier than req/s on a busy
+                        # machine, since time spent waiting for the CPU is not counted.
+                        cpu_seconds = (server.worker_cpu_ticks() - ticks) / CLOCK_TICKS
+                        result["cpu_us"] = cpu_seconds * 1e6 / max(1, result["requests"])
                         runs.setdefault((kind, comments, audience, connections), []).append(result)
                         note(
                             f"run {run + 1}/{RUNS} {kind:8} {comments:4} comments {audience:9} "
@@ -481,6 +489,7 @@ def run_backend(backend):
             "rps": statistics.median(r["rps"] for r in results),
             "p50_ms": median_or_none(r["p50_ms"] for r in results),
             "p99_ms": median_or_none(r["p99_ms"] for r in results),
+            "cpu_us": statistics.median(r["cpu_us"] for r in results),
             "wrk_ok": sum(r["requests"] - r["status"] for r in results),
             "errors": sum(r["errors"] for r in results),
             "rss_mb": max(rss[kind], default=0),
@@ -516,8 +525,8 @@ def backends():
 def print_table(results):
     head = (
         f"{'backend':9} {'page':25} {'conns':>5} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-        f"{'× ceiling':>9} {'queries':>7} {'RSS MB':>7} {'200s wrk':>9} {'200s log':>9} "
-        f"{'views Δ':>8}"
+        f"{'× ceiling':>9} {'CPU µs':>7} {'queries':>7} {'RSS MB':>7} {'200s wrk':>9} "
+        f"{'200s log':>9} {'views Δ':>8}"
     )
     print(head)
     print("-" * len(head))
@@ -539,12 +548,16 @@ def print_table(results):
         for r in rows:
             if r["kind"] == "ceiling":
                 page = f"ceiling, same bytes {r['comments']}"
-                extra = f"{'':>9} {'-':>7} {r['rss_mb']:7.0f} {r['wrk_ok']:9} {'':>9} {'':>8}"
+                extra = (
+                    f"{'':>9} {r['cpu_us']:7.0f} {'-':>7} {r['rss_mb']:7.0f} {r['wrk_ok']:9} "
+                    f"{'':>9} {'':>8}"
+                )
             else:
                 ratio = r["rps"] / ceilings[(r["comments"], r["connections"])]
                 page = f"post {r['comments']} comments, {r['audience'][:4]}."
                 extra = (
-                    f"{ratio:9.3f} {r['queries']:7} {r['rss_mb']:7.0f} {r['wrk_ok']:9} "
+                    f"{ratio:9.3f} {r['cpu_us']:7.0f} {r['queries']:7} {r['rss_mb']:7.0f} "
+                    f"{r['wrk_ok']:9} "
                     f"{r['logged_200']:9} {r['views_delta']:8}"
                 )
             print(
@@ -556,6 +569,7 @@ def print_table(results):
     print(
         f"req/s, p50, p99: medians of {RUNS} interleaved wrk runs of {SECONDS}s (- when none "
         "finished in time); × ceiling: req/s over the bare app's at the same\nconnections; "
+        "CPU µs: gunicorn workers' CPU time per request (median of the runs); "
         "queries: per request, in process; RSS: largest gunicorn worker after the runs (target "
         f"≤ {WORKER_RSS_TARGET_MB} MB); 200s wrk: responses wrk\ncompleted (2xx/3xx); 200s log: "
         "200s in gunicorn's access log; views Δ: the post's view counter after a graceful stop "
