@@ -245,3 +245,20 @@ def test_kept_page_csrf_token_needs_its_own_cookie(settings):
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
     data = {**fields, "name": "X", "email": "x@example.com", "comment": "Forged.", "reply_to": "0"}
     assert stranger.post("/comments/post/", data).status_code == 403
+
+
+def test_a_returning_reader_posts_with_the_token_their_cookie_was_masked_into(settings):
+    settings.INKWELL_COMMENT_MIN_SECONDS = 0
+    site_options(comment_previously_approved=False)
+    post = PostFactory()
+    reader = Client(enforce_csrf_checks=True)
+    load(reader, post.get_absolute_url())
+    secret = reader.cookies["csrftoken"].value
+    page = load(reader, post.get_absolute_url())  # their cookie is sent this time
+    assert page.cookies["csrftoken"].value == secret  # the same secret, its expiry renewed
+    html = page.content.decode()
+    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
+    data = {**fields, "name": "Ria", "email": "ria@example.com", "url": "", "reply_to": "0"}
+    data.update(comment="Back again.", followup="")
+    assert reader.post("/comments/post/", data).status_code == 302
+    assert Comment.objects.get().comment == "Back again."
