@@ -323,6 +323,7 @@ class SiteOptions(models.Model):
             options = cached[1]
         else:
             options, _ = cls.objects.get_or_create(pk=1)
+            freshness.options_fingerprint(options)  # kept with the copy, not made per request
             cache.set(cls.CACHE_KEY, (version, options), 300)
         if memo is not None:
             memo["options"] = options
