@@ -26,6 +26,15 @@ _EVEN = 256 - 256 % _BASE
 _TO_ALPHABET = bytes(_ALPHABET[byte % _BASE] for byte in range(256))
 _UNEVEN = bytes(range(_EVEN, 256))
 _INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+COOKIE_SETTINGS = (
+    "CSRF_COOKIE_NAME",
+    "CSRF_COOKIE_AGE",
+    "CSRF_COOKIE_DOMAIN",
+    "CSRF_COOKIE_PATH",
+    "CSRF_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_SAMESITE",
+)
 
 
 def _random_string(length):
@@ -59,14 +68,15 @@ class CookieWriter:
 
     def __init__(self):
         self._middleware = CsrfViewMiddleware(lambda request: None)
-        self._written_at = (None, None)  # (second, the cookie split at the placeholder)
+        self._written_at = (None, None)  # (when, the cookie split at the placeholder)
 
     def __call__(self, secret):
-        second = int(time.time())  # the cookie's expiry is written to the second
+        # The cookie's expiry is written to the second, its attributes come from settings.
+        when = (int(time.time()), *(getattr(settings, name) for name in COOKIE_SETTINGS))
         written, pieces = self._written_at
-        if written != second:
+        if written != when:
             pieces = self._written().split(self.PLACEHOLDER)
-            self._written_at = (second, pieces)
+            self._written_at = (when, pieces)
         return secret.join(pieces)
 
     def _written(self):

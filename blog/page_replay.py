@@ -14,7 +14,9 @@ decided for it. Conditional requests and CSRF cookies Django would rewrite go to
 A replay costs a tenth of a millisecond, so it builds no request or response object: the CSP
 header is written by django-csp's own middleware once, when the replay is made, with a
 placeholder where each response's nonce goes, and the CSRF cookie by Django's middleware once a
-second (blog/csrf_tokens.py).
+second (blog/csrf_tokens.py). Nor does it send Django's request signals: a replay reads the
+database only when the post's stored count changed (blog/stats/counter.py), and a connection
+that fails there is closed as at the end of a request, for the next one to open afresh.
 """
 
 import base64
@@ -45,21 +47,18 @@ PER_RESPONSE_HEADERS = {
     "set-cookie",
 }
 # Every request value Django's scheme, host and path are made of: a replay is made for one
-# combination of them and used for that combination only.
-ADDRESS = (
-    "wsgi.url_scheme",
-    "HTTP_HOST",
-    "SERVER_NAME",
-    "SERVER_PORT",
-    "SCRIPT_NAME",
-    "PATH_INFO",
-    "HTTP_X_FORWARDED_HOST",
-    "HTTP_X_FORWARDED_PORT",
-    "HTTP_X_FORWARDED_PROTO",
-)
+# combination of them and used for that combination only. The forwarded host and port count
+# only where Django reads them, so made-up values cannot split one page into many replays.
+ADDRESS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME", "PATH_INFO")
 # The markers a replay knows how to fill (blog/fill.py); a page with any other is not replayed.
 FILLED = {"views", "csrf", "csp-nonce", "comment-form"}
-CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE")
+CONDITIONAL = (
+    "HTTP_IF_MATCH",
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+)
 NONCE_PLACEHOLDER = "inkwell-csp-nonce-placeholder"
 
 
@@ -83,6 +82,8 @@ def _address(environ):
     return (
         *(environ.get(name) for name in ADDRESS),
         environ.get(proxy_header[0]) if proxy_header else None,
+        environ.get("HTTP_X_FORWARDED_HOST") if settings.USE_X_FORWARDED_HOST else None,
+        environ.get("HTTP_X_FORWARDED_PORT") if settings.USE_X_FORWARDED_PORT else None,
     )
 
 

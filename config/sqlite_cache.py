@@ -66,6 +66,7 @@ class SQLiteCache(BaseCache):
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(SCHEMA)
             local.db, local.pid = db, os.getpid()
+            local.read_state, local.reads = None, {}  # a forked child's rows are its parent's
         return local.db
 
     def _expiry(self, timeout):

@@ -288,3 +288,37 @@ def test_the_count_shown_follows_every_write_of_the_stored_count(app):
     PostViews.objects.filter(post=post).update(count=100)  # as an import writes it
     freshness.content_changed()
     assert views_shown(Reader(app).get(post.get_absolute_url())[2]) == 101
+
+
+def test_forwarded_headers_django_ignores_never_split_a_page_into_replays(
+    app, django_app, settings
+):
+    settings.INKWELL_TRUSTED_PROXIES = ["127.0.0.1"]  # a proxy that passes them through
+    post = PostFactory()
+    for _ in range(3):
+        Reader(app).get(post.get_absolute_url(), REMOTE_ADDR="127.0.0.1")
+    calls = django_app.calls
+    for n in range(5):
+        forged = {"HTTP_X_FORWARDED_HOST": f"x{n}.invalid", "HTTP_X_FORWARDED_PORT": str(n)}
+        status, _, _ = Reader(app).get(post.get_absolute_url(), REMOTE_ADDR="127.0.0.1", **forged)
+        assert status == 200
+    assert django_app.calls == calls  # one replay for them all: Django reads neither header
+
+
+def test_every_precondition_is_left_to_django(app, django_app):
+    post = PostFactory()
+    for _ in range(3):
+        Reader(app).get(post.get_absolute_url())
+    assert Reader(app).get(post.get_absolute_url(), HTTP_IF_MATCH='"another"')[0] == 412
+    old = "Mon, 01 Jan 1990 00:00:00 GMT"
+    assert Reader(app).get(post.get_absolute_url(), HTTP_IF_UNMODIFIED_SINCE=old)[0] == 412
+
+
+def test_the_csrf_cookie_follows_a_settings_change_at_once(app, settings):
+    post = PostFactory()
+    for _ in range(3):
+        _, headers, _ = Reader(app).get(post.get_absolute_url())
+    assert not _cookie(headers)["secure"]
+    settings.CSRF_COOKIE_SECURE, settings.CSRF_COOKIE_DOMAIN = True, ".example.com"
+    _, headers, _ = Reader(app).get(post.get_absolute_url())
+    assert _cookie(headers)["secure"] and _cookie(headers)["domain"] == ".example.com"

@@ -10,12 +10,14 @@ import sqlite3
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from blog.models import PostViews
-from blog.stats import buffer, daily
+from blog.stats import buffer, counter, daily
 from tests.factories import PostFactory
 from tests.server import Server
 
@@ -118,3 +120,27 @@ def test_a_flush_that_dies_half_way_leaves_its_views_for_the_next(client, monkey
     assert daily.flush() is True
     assert daily.last_days(post)[-1][1] == 4
     assert PostViews.objects.get(post=post).count == 4
+
+
+def _buffer_made_anew():
+    """As after a Redis restart that lost the buffer's keys, or a new buffer file."""
+    store = buffer._store()
+    if isinstance(store, buffer.RedisBuffer):
+        store.redis.delete(store.GENERATION)
+    else:
+        path = settings.INKWELL_VIEWS_BUFFER
+        buffer._stores.clear()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_buffer_made_anew_never_shows_fewer_views_than_are_stored(client):
+    post = PostFactory()
+    assert counter.current_views(post) == 0  # this process now knows the stored count
+    for _ in range(4):
+        client.get(post.get_absolute_url(), headers={"User-Agent": READER})
+    counter.flush_all()
+    assert PostViews.objects.get(post=post).count == 4
+    _buffer_made_anew()
+    assert counter.current_views(post) == 4

@@ -8,12 +8,14 @@ PostViews and PostViewDay in one transaction. A flush first sets the pending vie
 (atomically), writes them, then forgets them; a flush that dies half-way leaves them set aside
 and the next one, after the lease expires, writes them.
 
-The buffer's generation moves on, in the same step, whenever views leave it for the database,
-so a process may keep a post's stored count for as long as the generation it read with the
-pending views stays the same (blog/stats/counter.py).
+The buffer's generation, a random number, changes in the same step whenever views leave it for
+the database, so a process may keep a post's stored count for as long as the generation it read
+with the pending views stays the same (blog/stats/counter.py). Random, so that a buffer made
+anew (a lost Redis key, a new file) never repeats a generation a process still remembers.
 """
 
 import os
+import secrets
 import sqlite3
 import threading
 import time
@@ -22,6 +24,10 @@ import redis
 from django.conf import settings
 
 LEASE_SECONDS = 60
+
+
+def _random():
+    return secrets.randbits(63)
 
 
 def _store():
@@ -68,7 +74,7 @@ class SQLiteBuffer:
         "CREATE TABLE IF NOT EXISTS lease (name TEXT PRIMARY KEY, until REAL NOT NULL)",
         "CREATE TABLE IF NOT EXISTS generation "
         "(id INTEGER PRIMARY KEY CHECK (id = 1), n INTEGER NOT NULL)",
-        "INSERT OR IGNORE INTO generation (id, n) VALUES (1, 0)",
+        "INSERT OR IGNORE INTO generation (id, n) VALUES (1, random())",
     ]
 
     def __init__(self, path):
@@ -120,7 +126,7 @@ class SQLiteBuffer:
         self.db.execute("COMMIT")
 
         def done(written=True):
-            if written:
+            if written and rows:
                 self._forget("DELETE FROM flushing")
             self.db.execute("DELETE FROM lease WHERE name = 'flush'")
 
@@ -132,7 +138,7 @@ class SQLiteBuffer:
         try:
             for statement in statements:
                 self.db.execute(statement)
-            self.db.execute("UPDATE generation SET n = n + 1")
+            self.db.execute("UPDATE generation SET n = random()")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
@@ -168,7 +174,7 @@ class RedisBuffer:
         pipe.hget(self.FLUSHING, f"{post_id}:total")
         pipe.get(self.GENERATION)
         _, pending, flushing, generation = pipe.execute()
-        return pending + int(flushing or 0), int(generation or 0)
+        return pending + int(flushing or 0), self._known(generation)
 
     def pending_total(self, post_id):
         pending, flushing, generation = (
@@ -178,7 +184,14 @@ class RedisBuffer:
             .get(self.GENERATION)
             .execute()
         )
-        return int(pending or 0) + int(flushing or 0), int(generation or 0)
+        return int(pending or 0) + int(flushing or 0), self._known(generation)
+
+    def _known(self, generation):
+        """The generation, a new one first if Redis lost it (a restart, an eviction)."""
+        if generation is None:
+            self.redis.set(self.GENERATION, _random(), nx=True)
+            generation = self.redis.get(self.GENERATION)
+        return generation
 
     def take(self):
         if not self.redis.set(self.LEASE, 1, nx=True, ex=LEASE_SECONDS):
@@ -198,13 +211,15 @@ class RedisBuffer:
                 rows.setdefault((int(parts[0]), parts[1]), [0, 0])[1] += int(count)
 
         def done(written=True):
-            if written:
-                self.redis.pipeline().delete(self.FLUSHING).incr(self.GENERATION).execute()
+            if written and fields:
+                self.redis.pipeline().delete(self.FLUSHING).set(
+                    self.GENERATION, _random()
+                ).execute()
             self.redis.delete(self.LEASE)
 
         return [(post, day, total, daily) for (post, day), (total, daily) in rows.items()], done
 
     def discard(self):
-        self.redis.pipeline().delete(self.PENDING, self.FLUSHING, self.LEASE).incr(
-            self.GENERATION
+        self.redis.pipeline().delete(self.PENDING, self.FLUSHING, self.LEASE).set(
+            self.GENERATION, _random()
         ).execute()

@@ -49,15 +49,16 @@ def current_views(post):
     return _stored(post.pk, generation) + pending
 
 
-# Stored counts change when the buffer's views are written (its generation moves on at once)
+# Stored counts change when the buffer's views are written (its generation changes at once)
 # and when an import writes them (the content version moves on): while neither has moved, a
-# process reads each post's count once.
+# process reads each post's count once. A buffer that lost its generation (None) is asked
+# every time until it has one again.
 _stored_counts = VersionMemo(size=10_000)
 
 
 def _stored(post_pk, generation):
     version, kept = _stored_counts.get(post_pk)
-    if kept is not None and kept[0] == generation:
+    if kept is not None and generation is not None and kept[0] == generation:
         return kept[1]
     with connection.cursor() as cursor:
         cursor.execute(_stored_sql(), [post_pk])
