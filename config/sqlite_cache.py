@@ -26,6 +26,7 @@ SCHEMA = (
 )
 LIVE = "(expires IS NULL OR expires > ?)"
 READS_KEPT = 256  # rows a thread remembers between two changes to the file
+READ_BYTES_KEPT = 4096  # the largest row it remembers
 
 
 def _encode(value):
@@ -103,18 +104,25 @@ class SQLiteCache(BaseCache):
 
     def _rows(self, keys):
         reads = self._reads()
-        missing = [key for key in keys if key not in reads]
+        rows = {key: reads[key] for key in keys if key in reads}
+        missing = [key for key in keys if key not in rows]
         if missing:
-            found = dict.fromkeys(missing, (None, None))
+            fetched = dict.fromkeys(missing, (None, None))
             marks = ",".join("?" * len(missing))
             for key, value, expires in self._db.execute(
                 f"SELECT key, value, expires FROM cache WHERE key IN ({marks})", missing
             ):
-                found[key] = (value, expires)
-            reads.update(found)
+                fetched[key] = (value, expires)
+            rows.update(fetched)
+            # Small rows only (versions, options, sessions): a kept page is read afresh.
+            reads.update(
+                (key, row)
+                for key, row in fetched.items()
+                if not isinstance(row[0], bytes) or len(row[0]) <= READ_BYTES_KEPT
+            )
         now = time.time()
         for key in keys:
-            value, expires = reads[key]
+            value, expires = rows[key]
             if value is not None and (expires is None or expires > now):
                 yield key, value
 

@@ -93,3 +93,11 @@ def test_a_value_read_again_still_expires_on_time(tmp_path):
     assert cache.get("page") == "kept"
     time.sleep(1.1)  # nothing written meanwhile: the value read before is still remembered
     assert cache.get("page") is None
+
+
+def test_large_values_are_read_afresh_not_remembered(tmp_path):
+    cache = cache_at(tmp_path / "cache.sqlite3")
+    cache.set("page", "x" * 100_000, 60)
+    cache.set("version", "v1", 60)
+    assert len(cache.get("page")) == 100_000 and cache.get("version") == "v1"
+    assert list(cache._local.reads) == [cache.make_and_validate_key("version")]
