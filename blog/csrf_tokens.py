@@ -37,15 +37,30 @@ COOKIE_SETTINGS = (
 )
 
 
-def _random_string(length):
+class RandomBytes:
+    """Bytes from the system's random source, read once for all of one response's secrets
+    (each read is a system call, which lets the worker's other threads run in between)."""
+
+    def __init__(self, size=128):
+        self._bytes, self._at = os.urandom(size), 0
+
+    def take(self, count):
+        if self._at + count > len(self._bytes):
+            self._bytes, self._at = os.urandom(max(count, len(self._bytes))), 0
+        self._at += count
+        return self._bytes[self._at - count : self._at]
+
+
+def _random_string(length, random=None):
+    random = random or RandomBytes(length + 8)
     drawn = b""
     while len(drawn) < length:
-        drawn += os.urandom(length + 8).translate(_TO_ALPHABET, _UNEVEN)
+        drawn += random.take(length + 8).translate(_TO_ALPHABET, _UNEVEN)
     return drawn[:length].decode()
 
 
-def new_secret():
-    return _random_string(CSRF_SECRET_LENGTH)
+def new_secret(random=None):
+    return _random_string(CSRF_SECRET_LENGTH, random)
 
 
 def is_secret(value):
@@ -53,9 +68,9 @@ def is_secret(value):
     return len(value) == CSRF_SECRET_LENGTH and all(char in _INDEX for char in value)
 
 
-def masked(secret):
+def masked(secret, random=None):
     """The token for a form: the secret under a fresh mask, as Django's get_token returns it."""
-    mask = _random_string(CSRF_SECRET_LENGTH)
+    mask = _random_string(CSRF_SECRET_LENGTH, random)
     pairs = zip(secret, mask, strict=True)
     cipher = "".join(CSRF_ALLOWED_CHARS[(_INDEX[x] + _INDEX[y]) % _BASE] for x, y in pairs)
     return mask + cipher

@@ -21,7 +21,6 @@ that fails there is closed as at the end of a request, for the next one to open 
 
 import base64
 import datetime
-import os
 import time
 from dataclasses import dataclass
 
@@ -166,15 +165,16 @@ class PageReplayApp:
                 # Django's end of request closes a connection that failed, for the next one.
                 signals.request_finished.send(sender=self.__class__)
                 raise
+        random = csrf_tokens.RandomBytes()
         if replay.uses_csrf:
             # As Django's get_token: a new secret for a new reader, and the cookie sent again
             # to renew its expiry whenever a form uses it.
-            secret = secret or csrf_tokens.new_secret()
+            secret = secret or csrf_tokens.new_secret(random)
             headers.append(("Set-Cookie", self.csrf_cookie(secret)))
-            values["csrf"] = csrf_tokens.masked(secret)
+            values["csrf"] = csrf_tokens.masked(secret, random)
         nonce = ""
-        if replay.uses_nonce:
-            nonce = values["csp-nonce"] = base64.b64encode(os.urandom(16)).decode()
+        if replay.uses_nonce:  # as django-csp makes it
+            nonce = values["csp-nonce"] = base64.b64encode(random.take(16)).decode()
         headers += [(name, nonce.join(pieces)) for name, pieces in replay.csp_headers]
         body = fill.fill(None, replay.parts, values)
         headers.append(("Content-Length", str(len(body))))
