@@ -4,11 +4,14 @@
 
 Seeds a fresh SQLite database under var/bench/, then asks for each post page through Django's
 test client in a loop (after a warm-up, as a counted reader), rendered each time and then
-from the page cache, and prints the median and p90 wall milliseconds, the median CPU
-milliseconds of this process (steadier on a busy machine) and the queries per request.
+from the page cache, then through the WSGI application gunicorn serves, which replays the
+kept page before Django (blog/page_replay.py); prints the median and p90 wall milliseconds, the
+median CPU milliseconds of this process (steadier on a busy machine) and the queries per
+request.
 Nothing here is asserted: speed is shown, never tested.
 """
 
+import collections
 import os
 import statistics
 import sys
@@ -113,23 +116,49 @@ def measure(client, url, runs):
     }
 
 
+Answer = collections.namedtuple("Answer", "status_code content")
+
+
+class ReplayClient:
+    """Asks the WSGI application gunicorn serves (config/wsgi.py), so a kept page is replayed
+    before Django as in production; `.get` returns an object with `status_code`."""
+
+    def __init__(self):
+        from config.wsgi import application
+
+        self.application = application
+
+    def get(self, path, headers):
+        from django.test import RequestFactory
+
+        environ = RequestFactory().get(path, HTTP_USER_AGENT=headers["User-Agent"]).environ
+        started = {}
+        body = b"".join(self.application(environ, lambda status, h: started.update(s=status)))
+        return Answer(int(started["s"][:3]), body)
+
+
 def main():
     runs = int(sys.argv[sys.argv.index("--runs") + 1]) if "--runs" in sys.argv else 200
     setup()
     from django.test import Client
 
-    client = Client()
+    clients = {"test client": Client(), "WSGI app": ReplayClient()}
     from django.conf import settings
 
-    print(f"{'post page':34} {'median ms':>10} {'p90 ms':>8} {'CPU ms':>8} {'queries':>8}")
+    print(f"{'post page':44} {'median ms':>10} {'p90 ms':>8} {'CPU ms':>8} {'queries':>8}")
+    ways = {
+        "": (False, "test client"),
+        ", page cache": (True, "test client"),
+        ", page cache replayed": (True, "WSGI app"),
+    }
     for total in SIZES:
         post = seed(total)
-        for page_cache in (False, True):
+        for label, (page_cache, client) in ways.items():
             settings.INKWELL_PAGE_CACHE = page_cache
-            n = measure(client, post.get_absolute_url(), runs)
-            label = f"{total} threaded comments" + (", page cache" if page_cache else "")
+            n = measure(clients[client], post.get_absolute_url(), runs)
+            label = f"{total} threaded comments{label}"
             print(
-                f"{label:34} {n['median']:10.2f} {n['p90']:8.2f} {n['cpu']:8.2f} {n['queries']:8}",
+                f"{label:44} {n['median']:10.2f} {n['p90']:8.2f} {n['cpu']:8.2f} {n['queries']:8}",
                 flush=True,
             )
 
