@@ -22,11 +22,6 @@ def _prefix():
     return "inkwell" + salted_hmac("inkwell.fill-markers", "v1").hexdigest()[:24]
 
 
-@functools.cache
-def _marker_re():
-    return re.compile(rf"{_prefix()}\.([a-z-]+)\.(\w*)\.".encode())
-
-
 _RAW_CSRF_RE = re.compile(rb'name="csrfmiddlewaretoken" value="(?!inkwell)')
 
 
@@ -57,10 +52,26 @@ def marker(name, argument=""):
     return f"{_prefix()}.{name}.{argument}."
 
 
+@functools.cache
+def _after_prefix_re():
+    return re.compile(rb"\.([a-z-]+)\.(\w*)\.")
+
+
 def split(content):
     """`content` (bytes) cut at its markers, [text, name, argument, text, …, text], for
-    `fill` to join again on every response without searching the page (the page cache)."""
-    return _marker_re().split(content)
+    `fill` to join again on every response without searching the page (the page cache).
+    The page is cut at the markers' fixed prefix first (a plain search, fast on a page of
+    500 comments), then each piece's marker is read from its start."""
+    prefix = _prefix().encode()
+    pieces = content.split(prefix)
+    parts = [pieces[0]]
+    for piece in pieces[1:]:
+        found = _after_prefix_re().match(piece)
+        if found is None:  # the prefix without a marker after it: text, as it was
+            parts[-1] += prefix + piece
+            continue
+        parts += [found.group(1), found.group(2), piece[found.end() :]]
+    return parts
 
 
 def fill(request, content, values=None):

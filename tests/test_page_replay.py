@@ -322,3 +322,12 @@ def test_the_csrf_cookie_follows_a_settings_change_at_once(app, settings):
     settings.CSRF_COOKIE_SECURE, settings.CSRF_COOKIE_DOMAIN = True, ".example.com"
     _, headers, _ = Reader(app).get(post.get_absolute_url())
     assert _cookie(headers)["secure"] and _cookie(headers)["domain"] == ".example.com"
+
+
+def test_a_kept_page_is_cut_at_its_markers_and_nowhere_else():
+    prefix = fill.marker("views").split(".")[0]
+    page = f"<p>{prefix}.Not-a-marker</p>{fill.marker('views')}<p>{prefix}</p>".encode()
+    parts = fill.split(page)
+    assert parts[1::3] == [b"views"]
+    filled = fill.fill(None, parts, {"views": 7}).decode()
+    assert filled == f"<p>{prefix}.Not-a-marker</p>7<p>{prefix}</p>"
