@@ -25,14 +25,26 @@ accesslog = "-"
 wsgi_app = "config.wsgi:application"
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
+TRIM_SECONDS = 2
 try:
+    libc = ctypes.CDLL("libc.so.6")
     # glibc gives each thread of a worker its own malloc arena, and large pages rendered on
     # four threads leave four fragmented heaps: two arenas keep the worker smaller (set
     # here, in the master, so every forked worker inherits it; MALLOC_ARENA_MAX overrides).
     if "MALLOC_ARENA_MAX" not in os.environ:
-        ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, 2)
+        libc.mallopt(M_ARENA_MAX, 2)
 except OSError:  # not glibc
-    pass
+    libc = None
+
+
+def _trim_heap():
+    """Give the heap's free pages back every few seconds: a page of 500 comments is half a
+    megabyte of text, copied a few times while it is rendered, and glibc keeps what such
+    pages leave free between the blocks still in use."""
+    while True:
+        time.sleep(TRIM_SECONDS)
+        libc.malloc_trim(0)
+
 
 MANAGE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "manage.py")
 _worker = None
@@ -81,3 +93,5 @@ def post_worker_init(worker):
     # The loaded application (Django, templates, URL patterns) lives as long as the worker:
     # out of the collector's reach, so its passes scan only what requests allocate.
     gc.freeze()
+    if libc is not None:
+        threading.Thread(target=_trim_heap, name="heap-trim", daemon=True).start()

@@ -25,7 +25,7 @@ SCHEMA = (
     "(key TEXT PRIMARY KEY, value BLOB NOT NULL, expires REAL) WITHOUT ROWID"
 )
 LIVE = "(expires IS NULL OR expires > ?)"
-READS_KEPT = 256  # rows a thread remembers between two changes to the file
+READS_KEPT = 64  # rows a thread remembers between two changes to the file
 READ_BYTES_KEPT = 4096  # the largest row it remembers
 
 
