@@ -29,6 +29,7 @@ from django.core import signals
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
 from django.http import HttpResponse, parse_cookie
+from django.utils import timezone
 
 from . import csrf_tokens, fill, page_cache, request_memo
 from .clients import drop_untrusted_forwarded_headers
@@ -184,5 +185,5 @@ class PageReplayApp:
     def count(self, environ, replay):
         post_pk, counts = replay.counted
         if counts and not counter.is_bot(environ.get("HTTP_USER_AGENT")):
-            return counter.count_view(post_pk, datetime.datetime.now(replay.tzinfo).date())
+            return counter.count_view(post_pk, timezone.localdate(timezone=replay.tzinfo))
         return counter.current_views(page_cache.CountedPost(post_pk))

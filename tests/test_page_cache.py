@@ -28,6 +28,13 @@ def load(client, path, **headers):
     return response
 
 
+HIDDEN_FIELD = re.compile(r'<input type="hidden" name="(\w+)" value="([^"]*)"')
+
+
+def hidden_fields(page):
+    return dict(HIDDEN_FIELD.findall(page.content.decode()))
+
+
 def kept(response):
     return response.get("X-Inkwell-Cache") == "hit"
 
@@ -228,12 +235,7 @@ def test_kept_page_form_posts_a_comment_with_its_own_tokens(settings):
     readers = [Client(enforce_csrf_checks=True) for _ in range(2)]
     pages = [load(reader, post.get_absolute_url()) for reader in readers]
     assert all(kept(page) for page in pages)
-
-    def hidden(page):
-        html = page.content.decode()
-        return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-
-    first, second = hidden(pages[0]), hidden(pages[1])
+    first, second = hidden_fields(pages[0]), hidden_fields(pages[1])
     assert first["token"] != second["token"]
     assert first["csrfmiddlewaretoken"] != second["csrfmiddlewaretoken"]
     for n, (reader, fields) in enumerate(zip(readers, (first, second), strict=True)):
@@ -251,9 +253,8 @@ def test_kept_page_csrf_token_needs_its_own_cookie(settings):
     reader, stranger = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     page = load(reader, post.get_absolute_url())
     assert kept(page)
-    html = page.content.decode()
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-    data = {**fields, "name": "X", "email": "x@example.com", "comment": "Forged.", "reply_to": "0"}
+    data = {**hidden_fields(page), "name": "X", "email": "x@example.com", "reply_to": "0"}
+    data["comment"] = "Forged."
     assert stranger.post("/comments/post/", data).status_code == 403
 
 
@@ -266,9 +267,7 @@ def test_a_returning_reader_posts_with_the_token_their_cookie_was_masked_into(se
     secret = reader.cookies["csrftoken"].value
     page = load(reader, post.get_absolute_url())  # their cookie is sent this time
     assert page.cookies["csrftoken"].value == secret  # the same secret, its expiry renewed
-    html = page.content.decode()
-    fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', html))
-    data = {**fields, "name": "Ria", "email": "ria@example.com", "url": "", "reply_to": "0"}
-    data.update(comment="Back again.", followup="")
+    data = {**hidden_fields(page), "name": "Ria", "email": "ria@example.com", "url": ""}
+    data.update(comment="Back again.", reply_to="0", followup="")
     assert reader.post("/comments/post/", data).status_code == 302
     assert Comment.objects.get().comment == "Back again."

@@ -64,6 +64,9 @@ def discard():
     _store().discard()
 
 
+NEW_GENERATION = "UPDATE generation SET n = random()"
+
+
 class SQLiteBuffer:
     SCHEMA = [
         f"CREATE TABLE IF NOT EXISTS {table} (post_id INTEGER NOT NULL, day TEXT NOT NULL, "
@@ -110,42 +113,40 @@ class SQLiteBuffer:
         ).fetchone()
         if leased is None:
             return None
-        self.db.execute("BEGIN IMMEDIATE")
         try:
-            self.db.execute(
+            rows = self._transaction(
                 "INSERT INTO flushing SELECT * FROM pending WHERE true "
                 "ON CONFLICT (post_id, day) DO UPDATE SET total = total + excluded.total, "
-                "daily = daily + excluded.daily"
+                "daily = daily + excluded.daily",
+                "DELETE FROM pending",
+                "SELECT post_id, day, total, daily FROM flushing",
             )
-            self.db.execute("DELETE FROM pending")
-            rows = self.db.execute("SELECT post_id, day, total, daily FROM flushing").fetchall()
         except BaseException:
-            self.db.execute("ROLLBACK")
             self.db.execute("DELETE FROM lease WHERE name = 'flush'")
             raise
-        self.db.execute("COMMIT")
 
         def done(written=True):
             if written and rows:
-                self._forget("DELETE FROM flushing")
+                self._transaction("DELETE FROM flushing", NEW_GENERATION)
             self.db.execute("DELETE FROM lease WHERE name = 'flush'")
 
         return rows, done
 
-    def _forget(self, *statements):
-        """Run `statements` and move the generation on, in one transaction."""
+    def _transaction(self, *statements):
+        """Run `statements` in one transaction; return the rows the last one gave."""
         self.db.execute("BEGIN IMMEDIATE")
         try:
             for statement in statements:
-                self.db.execute(statement)
-            self.db.execute("UPDATE generation SET n = random()")
+                rows = self.db.execute(statement).fetchall()
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+        return rows
 
     def discard(self):
-        self._forget(*(f"DELETE FROM {table}" for table in ("pending", "flushing", "lease")))
+        tables = ("pending", "flushing", "lease")
+        self._transaction(*(f"DELETE FROM {table}" for table in tables), NEW_GENERATION)
 
 
 class RedisBuffer:

@@ -30,9 +30,9 @@ logger = logging.getLogger(__name__)
 def record(post_id, day):
     """Count a view on `day`; return (the post's views not yet in its stored total, the
     buffer's generation)."""
-    pending = buffer.add(post_id, day)
+    pending_and_generation = buffer.add(post_id, day)
     _start_flusher()
-    return pending
+    return pending_and_generation
 
 
 def flush(wait=5.0):
