@@ -2,12 +2,12 @@
 (blog/page_replay.py), in exactly the form Django's CsrfViewMiddleware writes and checks.
 
 Django draws each of a token's 64 characters with its own call to the system's random source;
-here one read of os.urandom makes a whole string, which is what a replayed page can afford on
-every response. The cookie's attributes still come from Django's middleware: it writes one
-cookie a second with a placeholder for the secret, and each response puts its own in.
+here the characters come from the worker's pool of random bytes (blog/random_pool.py), which
+is what a replayed page can afford on every response. The cookie's attributes still come from
+Django's middleware: it writes one cookie a second with a placeholder for the secret, and each
+response puts its own in.
 """
 
-import os
 import time
 
 from django.conf import settings
@@ -18,6 +18,8 @@ from django.middleware.csrf import (
     CsrfViewMiddleware,
 )
 
+from . import random_pool
+
 _ALPHABET = CSRF_ALLOWED_CHARS.encode()
 _BASE = len(_ALPHABET)
 # Bytes below the largest multiple of the alphabet's length map evenly onto it; the rest are
@@ -26,6 +28,12 @@ _EVEN = 256 - 256 % _BASE
 _TO_ALPHABET = bytes(_ALPHABET[byte % _BASE] for byte in range(256))
 _UNEVEN = bytes(range(_EVEN, 256))
 _INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
+# A secret's character under a mask's character, as Django's _mask_cipher_secret adds them.
+_MASKED = {
+    (char, mask): CSRF_ALLOWED_CHARS[(index + mask_index) % _BASE]
+    for char, index in _INDEX.items()
+    for mask, mask_index in _INDEX.items()
+}
 COOKIE_SETTINGS = (
     "CSRF_COOKIE_NAME",
     "CSRF_COOKIE_AGE",
@@ -37,30 +45,15 @@ COOKIE_SETTINGS = (
 )
 
 
-class RandomBytes:
-    """Bytes from the system's random source, read once for all of one response's secrets
-    (each read is a system call, which lets the worker's other threads run in between)."""
-
-    def __init__(self, size=128):
-        self._bytes, self._at = os.urandom(size), 0
-
-    def take(self, count):
-        if self._at + count > len(self._bytes):
-            self._bytes, self._at = os.urandom(max(count, len(self._bytes))), 0
-        self._at += count
-        return self._bytes[self._at - count : self._at]
-
-
-def _random_string(length, random=None):
-    random = random or RandomBytes(length + 8)
+def _random_string(length):
     drawn = b""
     while len(drawn) < length:
-        drawn += random.take(length + 8).translate(_TO_ALPHABET, _UNEVEN)
+        drawn += random_pool.take(length + 8).translate(_TO_ALPHABET, _UNEVEN)
     return drawn[:length].decode()
 
 
-def new_secret(random=None):
-    return _random_string(CSRF_SECRET_LENGTH, random)
+def new_secret():
+    return _random_string(CSRF_SECRET_LENGTH)
 
 
 def is_secret(value):
@@ -68,12 +61,10 @@ def is_secret(value):
     return len(value) == CSRF_SECRET_LENGTH and all(char in _INDEX for char in value)
 
 
-def masked(secret, random=None):
+def masked(secret):
     """The token for a form: the secret under a fresh mask, as Django's get_token returns it."""
-    mask = _random_string(CSRF_SECRET_LENGTH, random)
-    pairs = zip(secret, mask, strict=True)
-    cipher = "".join(CSRF_ALLOWED_CHARS[(_INDEX[x] + _INDEX[y]) % _BASE] for x, y in pairs)
-    return mask + cipher
+    mask = _random_string(CSRF_SECRET_LENGTH)
+    return mask + "".join(map(_MASKED.__getitem__, zip(secret, mask, strict=True)))
 
 
 class CookieWriter:

@@ -31,7 +31,7 @@ from django.db import DatabaseError
 from django.http import HttpResponse, parse_cookie
 from django.utils import timezone
 
-from . import csrf_tokens, fill, page_cache, request_memo
+from . import csrf_tokens, fill, page_cache, random_pool, request_memo
 from .clients import drop_untrusted_forwarded_headers
 from .security_headers import ContentSecurityPolicyMiddleware
 from .stats import counter
@@ -166,16 +166,15 @@ class PageReplayApp:
                 # Django's end of request closes a connection that failed, for the next one.
                 signals.request_finished.send(sender=self.__class__)
                 raise
-        random = csrf_tokens.RandomBytes()
         if replay.uses_csrf:
             # As Django's get_token: a new secret for a new reader, and the cookie sent again
             # to renew its expiry whenever a form uses it.
-            secret = secret or csrf_tokens.new_secret(random)
+            secret = secret or csrf_tokens.new_secret()
             headers.append(("Set-Cookie", self.csrf_cookie(secret)))
-            values["csrf"] = csrf_tokens.masked(secret, random)
+            values["csrf"] = csrf_tokens.masked(secret)
         nonce = ""
         if replay.uses_nonce:  # as django-csp makes it
-            nonce = values["csp-nonce"] = base64.b64encode(random.take(16)).decode()
+            nonce = values["csp-nonce"] = base64.b64encode(random_pool.take(16)).decode()
         headers += [(name, nonce.join(pieces)) for name, pieces in replay.csp_headers]
         body = fill.fill(None, replay.parts, values)
         headers.append(("Content-Length", str(len(body))))

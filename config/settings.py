@@ -146,12 +146,12 @@ DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'inkwell
 DATABASES = {"default": _database(DATABASE_URL)}
 
 
-def _beside_database(name):
+def _beside_database(name, suffix=".sqlite3"):
     """A file name for state shared by this site's processes: `name.sqlite3` for the default
     database, else suffixed with a digest of DATABASE_URL, so sites never share it."""
     if not os.environ.get("DATABASE_URL"):
-        return f"{name}.sqlite3"
-    return f"{name}-{hashlib.sha256(DATABASE_URL.encode()).hexdigest()[:12]}.sqlite3"
+        return f"{name}{suffix}"
+    return f"{name}-{hashlib.sha256(DATABASE_URL.encode()).hexdigest()[:12]}{suffix}"
 
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -179,8 +179,8 @@ else:
             "KEY_PREFIX": "inkwell",
         }
     }
-# Views counted but not yet written (blog/stats/buffer.py): Redis, else a SQLite file.
-INKWELL_VIEWS_BUFFER = REDIS_URL or str(VAR_DIR / _beside_database("views-buffer"))
+# Views counted but not yet written (blog/stats/buffer.py): Redis, else an LMDB file.
+INKWELL_VIEWS_BUFFER = REDIS_URL or str(VAR_DIR / _beside_database("views-buffer", ".lmdb"))
 INKWELL_VIEWS_FLUSH_SECONDS = float(os.environ.get("INKWELL_VIEWS_FLUSH_SECONDS", "1"))
 
 TASKS = {

@@ -12,8 +12,10 @@ pickled. The connection is opened per thread and process and kept open.
 """
 
 import functools
+import mmap
 import os
 import pickle
+import random
 import sqlite3
 import threading
 import time
@@ -27,6 +29,7 @@ SCHEMA = (
 LIVE = "(expires IS NULL OR expires > ?)"
 READS_KEPT = 64  # rows a thread remembers between two changes to the file
 READ_BYTES_KEPT = 4096  # the largest row it remembers
+READS_KEPT_SECONDS = 1.0  # and for at most this long (see ChangeMark)
 
 
 def _encode(value):
@@ -36,7 +39,65 @@ def _encode(value):
 
 
 def _decode(value):
-    return value if isinstance(value, int) else pickle.loads(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Unpickled):
+        return value.value
+    return pickle.loads(value)
+
+
+# Values no caller can change: unpickled once for every read of a row a thread keeps.
+IMMUTABLE = frozenset({str, bytes, float, bool, type(None)})
+
+
+class Unpickled:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+def _kept(value):
+    """A row's value as a thread keeps it: unpickled already when no caller can change it."""
+    if not isinstance(value, bytes):
+        return value
+    unpickled = pickle.loads(value)
+    return Unpickled(unpickled) if type(unpickled) in IMMUTABLE else value
+
+
+class ChangeMark:
+    """A random number in a small file beside the cache, mapped into every process's memory and
+    set anew after each write to the cache, by any process: a thread that saw the same mark
+    before reading a row knows the row is still current, without a call into SQLite (which
+    gives up the interpreter lock, a costly hand-off between a worker's busy threads).
+
+    A new random mark, not a counter, so two writers need no lock: whichever writes last, the
+    mark differs from any a reader saw before the commits. A process killed between its commit
+    and the mark leaves rows stale for the others until the next write, or READS_KEPT_SECONDS."""
+
+    SIZE = 8
+
+    def __init__(self, path):
+        self._path = path
+        self._pid = None
+
+    def _map(self):
+        if self._pid != os.getpid():  # mapped afresh in a forked child
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                if os.fstat(fd).st_size < self.SIZE:
+                    os.ftruncate(fd, self.SIZE)
+                self._mapped = mmap.mmap(fd, self.SIZE)
+            finally:
+                os.close(fd)
+            self._pid = os.getpid()
+        return self._mapped
+
+    def read(self):
+        return self._map()[: self.SIZE]
+
+    def move(self):
+        self._map()[: self.SIZE] = random.getrandbits(64).to_bytes(self.SIZE, "little")
 
 
 class SQLiteCache(BaseCache):
@@ -50,6 +111,7 @@ class SQLiteCache(BaseCache):
         self._max_entries = int(options.get("MAX_ENTRIES", 100_000))
         self._cull_every = int(options.get("CULL_EVERY", 500))
         self._local = threading.local()
+        self._mark = ChangeMark(f"{location}-mark")
         self._writes = 0
         # The same few keys are made on every request (the content version, the options).
         self._made_keys = functools.lru_cache(maxsize=1024)(super().make_and_validate_key)
@@ -59,6 +121,10 @@ class SQLiteCache(BaseCache):
 
     @property
     def _db(self):
+        return self._thread().db
+
+    def _thread(self):
+        """This thread's connection and rows read, opened afresh in a forked child."""
         local = self._local
         if getattr(local, "pid", None) != os.getpid():
             os.makedirs(os.path.dirname(os.path.abspath(self._path)), exist_ok=True)
@@ -67,8 +133,8 @@ class SQLiteCache(BaseCache):
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(SCHEMA)
             local.db, local.pid = db, os.getpid()
-            local.read_state, local.reads = None, {}  # a forked child's rows are its parent's
-        return local.db
+            local.read_mark, local.read_since, local.reads = None, 0, {}  # not the parent's
+        return local
 
     def _expiry(self, timeout):
         return self.get_backend_timeout(timeout)
@@ -77,6 +143,7 @@ class SQLiteCache(BaseCache):
         self._writes += 1
         if self._writes % self._cull_every == 0:
             self._cull()
+        self._mark.move()
 
     def _cull(self):
         db = self._db
@@ -91,15 +158,16 @@ class SQLiteCache(BaseCache):
             )
 
     def _reads(self):
-        """This thread's rows read since the file last changed: {key: (value, expires)}, value
-        None for a key not found. SQLite's data_version moves on when another connection
-        commits a change, total_changes when this one writes; while neither moves, every
-        row read is still what the file holds (each caller still unpickles its own copy)."""
-        local, db = self._local, self._db
-        (data_version,) = db.execute("PRAGMA data_version").fetchone()
-        state = (data_version, db.total_changes)
-        if getattr(local, "read_state", None) != state or len(local.reads) > READS_KEPT:
-            local.read_state, local.reads = state, {}
+        """This thread's rows read since the cache last changed (ChangeMark): {key: (value,
+        expires)}, value None for a key not found; while the mark stays, every row read is
+        still what the file holds. A value a caller could change is unpickled for each."""
+        local, mark, now = self._thread(), self._mark.read(), time.monotonic()
+        if (
+            local.read_mark != mark
+            or now - local.read_since > READS_KEPT_SECONDS
+            or len(local.reads) > READS_KEPT
+        ):
+            local.read_mark, local.read_since, local.reads = mark, now, {}
         return local.reads
 
     def _rows(self, keys):
@@ -116,9 +184,9 @@ class SQLiteCache(BaseCache):
             rows.update(fetched)
             # Small rows only (versions, options, sessions): a kept page is read afresh.
             reads.update(
-                (key, row)
-                for key, row in fetched.items()
-                if not isinstance(row[0], bytes) or len(row[0]) <= READ_BYTES_KEPT
+                (key, (_kept(value), expires))
+                for key, (value, expires) in fetched.items()
+                if not isinstance(value, bytes) or len(value) <= READ_BYTES_KEPT
             )
         now = time.time()
         for key in keys:
@@ -184,6 +252,7 @@ class SQLiteCache(BaseCache):
         ).fetchone()
         if row is None:
             raise ValueError(f"Key '{key}' not found or not an integer.")
+        self._mark.move()
         return row[0]
 
     def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
@@ -192,6 +261,7 @@ class SQLiteCache(BaseCache):
             f"UPDATE cache SET expires = ? WHERE key = ? AND {LIVE} RETURNING 1",
             [self._expiry(timeout), key, time.time()],
         ).fetchone()
+        self._mark.move()
         return touched is not None
 
     def has_key(self, key, version=None):
@@ -205,13 +275,17 @@ class SQLiteCache(BaseCache):
 
     def delete(self, key, version=None):
         key = self.make_and_validate_key(key, version=version)
-        return self._db.execute("DELETE FROM cache WHERE key = ?", [key]).rowcount > 0
+        deleted = self._db.execute("DELETE FROM cache WHERE key = ?", [key]).rowcount
+        self._mark.move()
+        return deleted > 0
 
     def delete_many(self, keys, version=None):
         keys = [self.make_and_validate_key(key, version=version) for key in keys]
         if keys:
             marks = ",".join("?" * len(keys))
             self._db.execute(f"DELETE FROM cache WHERE key IN ({marks})", keys)
+            self._mark.move()
 
     def clear(self):
         self._db.execute("DELETE FROM cache")
+        self._mark.move()

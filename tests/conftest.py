@@ -48,18 +48,18 @@ def pytest_configure(config):
         caches.__dict__.pop("settings", None)
         caches._settings = None
     if not settings.INKWELL_VIEWS_BUFFER.startswith("redis"):
-        settings.INKWELL_VIEWS_BUFFER = str(_run_file("test-views-buffer"))
+        settings.INKWELL_VIEWS_BUFFER = str(_run_file("test-views-buffer", ".lmdb"))
     settings.INKWELL_VIEWS_FLUSH_SECONDS = 0  # tests flush when they mean to
 
 
-def _run_file(name):
-    return settings.VAR_DIR / f"{name}-{os.getpid()}.sqlite3"
+def _run_file(name, suffix=".sqlite3"):
+    return settings.VAR_DIR / f"{name}-{os.getpid()}{suffix}"
 
 
 def pytest_unconfigure(config):
-    for name in ("test-cache", "test-views-buffer"):
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{_run_file(name)}{suffix}").unlink(missing_ok=True)
+    for path in (_run_file("test-cache"), _run_file("test-views-buffer", ".lmdb")):
+        for suffix in ("", "-wal", "-shm", "-mark", "-lock"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
 @pytest.fixture(autouse=True)

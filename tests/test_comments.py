@@ -3,10 +3,12 @@
 import datetime
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.utils import timezone
 
 from blog.models import Discussion, SiteOptions
+from comments import forms
 from comments.models import Comment
 from tests.admin_forms import form_values
 from tests.factories import (
@@ -319,3 +321,13 @@ def test_the_form_given_back_after_an_error_keeps_every_choice_and_posts(client,
     assert response.status_code == 302
     comment = Comment.objects.exclude(pk=parent.pk).get()
     assert comment.followup and comment.parent_id == parent.pk
+
+
+def test_form_tokens_are_signed_as_djangos_signer_checks_them(settings, post):
+    token = forms.make_token(post.pk)
+    assert signing.Signer(salt=forms.TOKEN_SALT).unsign(token).startswith(f"{post.pk}:")
+    with pytest.raises(signing.BadSignature):
+        forms._signer().unsign(token[:-1] + ("B" if token.endswith("A") else "A"))
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a newer secret key for this site, long enough to be accepted"
+    assert forms._signer().unsign(token).startswith(f"{post.pk}:")  # served before the change

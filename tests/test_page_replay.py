@@ -3,6 +3,7 @@ serves): the same page as the page cache gives, with this response's own count, 
 cookie and nonce, and never a page a change has made stale or one meant for someone else."""
 
 import datetime
+import os
 import re
 import time
 from http.cookies import SimpleCookie
@@ -17,7 +18,7 @@ from django.test import Client, RequestFactory
 from django.utils import timezone
 
 import config.sqlite_cache
-from blog import csrf_tokens, fill, freshness, page_cache, page_replay
+from blog import csrf_tokens, fill, freshness, page_cache, page_replay, random_pool
 from blog.models import PostViews, SiteOptions
 from blog.page_replay import PageReplayApp
 from blog.stats import counter
@@ -255,6 +256,19 @@ def test_replayed_tokens_are_in_djangos_own_form():
         csrf._check_token_format(token)
         assert len(token) == csrf.CSRF_TOKEN_LENGTH and csrf._unmask_cipher_token(token) == secret
     assert not csrf_tokens.is_secret("x" * 31) and not csrf_tokens.is_secret("!" * 32)
+
+
+def test_a_forked_worker_never_hands_out_its_parents_random_bytes():
+    random_pool.take(16)  # this process's pool is filled
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.write(write, random_pool.take(16))
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert os.read(read, 16) != random_pool.take(16)
+    os.close(read)
+    os.close(write)
 
 
 def test_a_malformed_csrf_cookie_is_replaced_by_django(app, django_app):

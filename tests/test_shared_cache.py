@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from config import sqlite_cache
 from config.sqlite_cache import SQLiteCache
 
 
@@ -78,6 +79,38 @@ def test_a_value_read_again_is_what_another_process_last_wrote(tmp_path):
     assert cache.get_many(["version", "elsewhere"]) == {"version": "two", "elsewhere": "written"}
     cache.delete("version")  # this process's own write
     assert cache.get("version") is None
+
+
+def _touch(path, key):
+    cache_at(path).touch(key, 1)
+
+
+def test_counts_and_expiries_changed_by_another_process_are_read_at_once(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    cache = cache_at(path)
+    cache.set("hits", 5, 60)
+    cache.set("rate", 1, 60)
+    assert cache.get_many(["hits", "rate"]) == {"hits": 5, "rate": 1}
+    _in_processes(_count, path, 2, count=1)
+    assert cache.get("hits") == 7
+    _in_processes(_touch, path, "rate", count=1)  # now expires in a second
+    assert cache.get("rate") == 1
+    time.sleep(1.1)
+    assert cache.get("rate") is None
+
+
+def test_a_change_made_without_the_mark_is_read_within_a_second(tmp_path, monkeypatch):
+    """As when a process dies between its write and the mark that tells the others of it."""
+    path = tmp_path / "cache.sqlite3"
+    cache = cache_at(path)
+    cache.set("version", "one", 60)
+    assert cache.get("version") == "one"
+    writer = cache_at(path)
+    monkeypatch.setattr(writer._mark, "move", lambda: None)
+    writer.set("version", "two", 60)
+    assert cache.get("version") == "one"  # remembered: nothing told this thread
+    time.sleep(sqlite_cache.READS_KEPT_SECONDS + 0.1)
+    assert cache.get("version") == "two"
 
 
 def test_each_reader_gets_its_own_copy_of_a_value_read_again(tmp_path):

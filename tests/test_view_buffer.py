@@ -2,6 +2,7 @@
 moment loses none, the admin's chart shows every worker's views, its total equals the counter,
 and a database held by a writer never turns a reader's page into an error."""
 
+import datetime
 import json
 import os
 import re
@@ -132,7 +133,7 @@ def _buffer_made_anew():
     else:
         path = settings.INKWELL_VIEWS_BUFFER
         buffer._stores.clear()
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-lock"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
@@ -146,3 +147,23 @@ def test_a_buffer_made_anew_never_shows_fewer_views_than_are_stored(client):
     assert PostViews.objects.get(post=post).count == 4
     _buffer_made_anew()
     assert counter.current_views(post) == 4
+
+
+def test_threads_counting_at_once_in_a_new_process_share_one_buffer():
+    buffer._stores.clear()  # as in a worker that has counted nothing yet
+    ready, errors = threading.Barrier(8), []
+
+    def count():
+        ready.wait()
+        try:
+            buffer.add(424242, datetime.date(2026, 11, 26))
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=count) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert buffer.pending_total(424242)[0] == 8
