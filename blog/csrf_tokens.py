@@ -11,6 +11,8 @@ response puts its own in.
 import time
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import (
     CSRF_ALLOWED_CHARS,
@@ -67,6 +69,17 @@ def masked(secret):
     return mask + "".join(map(_MASKED.__getitem__, zip(secret, mask, strict=True)))
 
 
+_cookie_settings_changes = 0
+
+
+@receiver(setting_changed)
+def _cookie_settings_changed(setting, **kwargs):
+    """Cookies are written again when a test changes their settings (read once otherwise)."""
+    global _cookie_settings_changes
+    if setting in COOKIE_SETTINGS:
+        _cookie_settings_changes += 1
+
+
 class CookieWriter:
     """Set-Cookie values for a new secret, with the attributes Django's middleware gives."""
 
@@ -78,7 +91,7 @@ class CookieWriter:
 
     def __call__(self, secret):
         # The cookie's expiry is written to the second, its attributes come from settings.
-        when = (int(time.time()), *(getattr(settings, name) for name in COOKIE_SETTINGS))
+        when = (int(time.time()), _cookie_settings_changes)
         written, pieces = self._written_at
         if written != when:
             pieces = self._written().split(self.PLACEHOLDER)

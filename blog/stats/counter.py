@@ -17,8 +17,13 @@ from .models import PostViews
 
 
 def is_bot(user_agent):
-    user_agent = (user_agent or "").lower()
-    return not user_agent or any(mark in user_agent for mark in settings.INKWELL_BOT_USER_AGENTS)
+    return _is_bot(user_agent or "", tuple(settings.INKWELL_BOT_USER_AGENTS))
+
+
+@functools.lru_cache(maxsize=1024)  # readers' browsers send a few agents, again and again
+def _is_bot(user_agent, marks):
+    user_agent = user_agent.lower()
+    return not user_agent or any(mark in user_agent for mark in marks)
 
 
 def should_count(request):
