@@ -15,7 +15,6 @@ import functools
 import mmap
 import os
 import pickle
-import random
 import sqlite3
 import threading
 import time
@@ -97,7 +96,8 @@ class ChangeMark:
         return self._map()[: self.SIZE]
 
     def move(self):
-        self._map()[: self.SIZE] = random.getrandbits(64).to_bytes(self.SIZE, "little")
+        # Not the random module: a program that seeds it (a test library does) would repeat marks.
+        self._map()[: self.SIZE] = os.urandom(self.SIZE)
 
 
 class SQLiteCache(BaseCache):
@@ -141,9 +141,11 @@ class SQLiteCache(BaseCache):
 
     def _wrote(self):
         self._writes += 1
-        if self._writes % self._cull_every == 0:
-            self._cull()
-        self._mark.move()
+        try:
+            if self._writes % self._cull_every == 0:
+                self._cull()
+        finally:
+            self._mark.move()
 
     def _cull(self):
         db = self._db

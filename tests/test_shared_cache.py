@@ -2,6 +2,7 @@
 one process adds or counts, the others see, and `add`/`incr` stay exact when processes race."""
 
 import multiprocessing
+import random
 import time
 
 import pytest
@@ -134,3 +135,15 @@ def test_large_values_are_read_afresh_not_remembered(tmp_path):
     cache.set("version", "v1", 60)
     assert len(cache.get("page")) == 100_000 and cache.get("version") == "v1"
     assert list(cache._local.reads) == [cache.make_and_validate_key("version")]
+
+
+def test_a_change_is_read_at_once_even_where_the_random_module_is_seeded(tmp_path):
+    """Test libraries (hypothesis) seed Python's random module again and again."""
+    path = tmp_path / "cache.sqlite3"
+    cache = cache_at(path)
+    random.seed(7)
+    cache.set("version", "one", 60)
+    assert cache.get("version") == "one"
+    random.seed(7)
+    cache_at(path).set("version", "two", 60)
+    assert cache.get("version") == "two"

@@ -167,3 +167,81 @@ def test_threads_counting_at_once_in_a_new_process_share_one_buffer():
         thread.join()
     assert errors == []
     assert buffer.pending_total(424242)[0] == 8
+
+
+DAY = datetime.date(2026, 11, 26)
+
+
+def test_a_process_killed_while_reading_the_buffer_never_stops_the_counting(tmp_path):
+    path = str(tmp_path / "views.lmdb")
+    store = buffer.LMDBBuffer(path)  # opened while the reader below is still alive
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # a worker killed in the middle of a read of the pending views
+        store.close()
+        txn = buffer.LMDBBuffer(path).env.begin()
+        txn.get(b"t:1")
+        os.write(write, b"reading")
+        time.sleep(60)
+        os._exit(0)
+    assert os.read(read, 7) == b"reading"
+    os.kill(child, signal.SIGKILL)
+    os.waitpid(child, 0)
+    for _ in range(8000):  # the dead reader's slot holds every page freed since: the map fills
+        store.add(1, DAY.isoformat())
+    assert store.pending_total(1)[0] == 8000
+
+
+def test_a_forked_process_counts_in_the_buffer_its_parent_opened(tmp_path, settings):
+    settings.INKWELL_VIEWS_BUFFER = str(tmp_path / "views.lmdb")
+    buffer.add(7, DAY)
+    child = os.fork()
+    if child == 0:
+        try:
+            buffer.add(7, DAY)
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert buffer.pending_total(7)[0] == 2
+
+
+def test_views_left_in_the_sqlite_buffer_of_earlier_versions_are_counted_once(tmp_path):
+    legacy = tmp_path / "views-buffer.sqlite3"
+    with sqlite3.connect(legacy) as db:
+        for table in ("pending", "flushing"):
+            db.execute(
+                f"CREATE TABLE {table} (post_id INTEGER, day TEXT, total INTEGER, daily INTEGER)"
+            )
+        db.execute("INSERT INTO pending VALUES (3, '2026-11-25', 4, 4)")
+        db.execute("INSERT INTO flushing VALUES (3, '2026-11-25', 2, 2)")
+    db.close()
+    path = str(tmp_path / "views-buffer.lmdb")
+    assert buffer.LMDBBuffer(path).pending_total(3)[0] == 6
+    assert not legacy.exists()
+    store = buffer.LMDBBuffer(path)  # opened again: nothing adopted twice
+    assert store.pending_total(3)[0] == 6
+    rows, done = store.take()
+    assert sorted(rows, key=str) == sorted([(3, None, 6, 0), (3, "2026-11-25", 0, 6)], key=str)
+
+
+def test_a_damaged_buffer_file_is_set_aside_and_counting_goes_on(tmp_path):
+    path = tmp_path / "views.lmdb"
+    path.write_bytes(b"not a buffer at all " * 1000)
+    store = buffer.LMDBBuffer(str(path))
+    assert store.add(1, DAY.isoformat())[0] == 1
+    assert [p.name for p in tmp_path.iterdir() if ".damaged-" in p.name]
+
+
+def test_a_flush_whose_lease_ran_out_leaves_the_next_flushs_views_alone(tmp_path, monkeypatch):
+    store = buffer.LMDBBuffer(str(tmp_path / "views.lmdb"))
+    store.add(5, DAY.isoformat())
+    monkeypatch.setattr(buffer, "LEASE_SECONDS", 0)
+    _, slow_done = store.take()  # a flush so slow that its lease runs out
+    monkeypatch.undo()
+    store.add(5, DAY.isoformat())
+    _, takeover_done = store.take()  # another flush takes the views set aside over
+    assert store.take() is None  # and holds the lease
+    slow_done()  # too late: must leave the takeover's views and lease alone
+    assert store.pending_total(5)[0] == 2 and store.take() is None
+    takeover_done()
+    assert store.pending_total(5)[0] == 0

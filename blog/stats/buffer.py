@@ -15,8 +15,11 @@ with the pending views stays the same (blog/stats/counter.py). Random, so that a
 anew (a lost Redis key, a new file) never repeats a generation a process still remembers.
 """
 
+import contextlib
+import logging
 import os
 import secrets
+import sqlite3
 import struct
 import threading
 import time
@@ -26,6 +29,8 @@ import redis
 from django.conf import settings
 
 LEASE_SECONDS = 60
+
+logger = logging.getLogger(__name__)
 
 
 def _random():
@@ -47,6 +52,21 @@ def _store():
 
 _stores = {}
 _opening = threading.Lock()
+
+
+def _forget_parents_stores():
+    """A forked child opens the buffer afresh: LMDB's environment belongs to the process that
+    opened it (and py-lmdb would refuse to open it again until it is closed here)."""
+    global _opening
+    _opening = threading.Lock()
+    for key, store in list(_stores.items()):
+        _stores.pop(key)
+        if isinstance(store, LMDBBuffer):
+            with contextlib.suppress(lmdb.Error):
+                store.close()
+
+
+os.register_at_fork(after_in_child=_forget_parents_stores)
 
 
 def add(post_id, day):
@@ -71,7 +91,7 @@ def discard():
 
 
 _COUNT = struct.Struct("<q")
-_UNTIL = struct.Struct("<d")
+_LEASE = struct.Struct("<dq")  # until when, and whose
 GENERATION, LEASE = b"generation", b"flush-lease"
 
 
@@ -81,31 +101,76 @@ def _count(value):
 
 class LMDBBuffer:
     """The embedded default: an LMDB file every process maps into its memory. Counting a view
-    is a write transaction in that shared memory, without an fsync (the system writes the pages
-    back; a killed process loses nothing it committed, a crash of the machine may lose the last
-    seconds); reading the pending views takes no lock. A SQLite file cost a worker several
-    times the CPU per view under load: each statement a hand-off of the interpreter lock, and
-    pages the other processes had changed read again.
+    is a write transaction in that shared memory, without an fsync: a killed process loses
+    nothing it committed, a crash of the machine may lose the last seconds of views but leaves
+    the file whole (LMDB keeps that promise without MDB_WRITEMAP). Reading the pending views
+    takes no lock. A SQLite file cost a worker several times the CPU per view under load: each
+    statement a hand-off of the interpreter lock, and pages the other processes had changed
+    read again.
 
     Keys: b"t:<post>" a post's pending total, b"d:<post>:<day>" its views that day."""
 
-    # Address space reserved, not disk: the sparse file holds what is pending, a few pages.
+    # Address space reserved, not disk: the file holds what is pending, a few pages.
     MAP_SIZE = 64 * 1024 * 1024
+    BROKEN = (lmdb.CorruptedError, lmdb.InvalidError, lmdb.PageNotFoundError)
 
     def __init__(self, path):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        self.env = lmdb.open(
-            path, subdir=False, map_size=self.MAP_SIZE, max_dbs=3, max_readers=1024,
-            sync=False, metasync=False, writemap=True,
-        )  # fmt: skip
-        self.env.reader_check()  # reader slots left by killed processes
+        try:
+            self.env = self._open(path)
+        except self.BROKEN:
+            logger.exception("the view buffer %s is damaged; starting a new one", path)
+            with contextlib.suppress(FileNotFoundError):  # another process moved it first
+                os.replace(path, f"{path}.damaged-{int(time.time())}")
+            self.env = self._open(path)
         self.pending = self.env.open_db(b"pending")
         self.flushing = self.env.open_db(b"flushing")
         self.meta = self.env.open_db(b"meta")
-        with self.env.begin(write=True, db=self.meta) as txn:
-            txn.put(GENERATION, _COUNT.pack(_random()), overwrite=False)
+        with self.env.begin(write=True, db=self.pending) as txn:
+            txn.put(GENERATION, _COUNT.pack(_random()), overwrite=False, db=self.meta)
+            self._adopt_sqlite_buffer(txn, path)
+
+    def _open(self, path):
+        env = lmdb.open(
+            path, subdir=False, map_size=self.MAP_SIZE, max_dbs=3, max_readers=1024, sync=False
+        )
+        env.reader_check()  # reader slots left by killed processes
+        return env
+
+    def _adopt_sqlite_buffer(self, txn, path):
+        """Views left in the SQLite file that held the buffer before (`views-buffer.sqlite3`),
+        added to the pending ones once: the file is renamed in the same transaction."""
+        legacy = path.removesuffix(".lmdb") + ".sqlite3"
+        if legacy == path or not os.path.exists(legacy):
+            return
+        db = sqlite3.connect(legacy, timeout=10)
+        try:
+            rows = db.execute(
+                "SELECT post_id, day, sum(total), sum(daily) FROM "
+                "(SELECT * FROM pending UNION ALL SELECT * FROM flushing) GROUP BY post_id, day"
+            ).fetchall()
+        except sqlite3.Error:
+            logger.exception("could not read the views left in %s", legacy)
+            return
+        finally:
+            db.close()
+        for post_id, day, total, daily in rows:
+            for key, count in (
+                (b"t:%d" % post_id, total),
+                (b"d:%d:%s" % (post_id, day.encode()), daily),
+            ):
+                txn.put(key, _COUNT.pack(_count(txn.get(key)) + count))
+        os.replace(legacy, f"{legacy}.adopted")
+        logger.info("%d rows of views moved from %s into %s", len(rows), legacy, path)
 
     def add(self, post_id, day):
+        try:
+            return self._add(post_id, day)
+        except lmdb.MapFullError:  # pages held by a killed reader: free them, once
+            self.env.reader_check()
+            return self._add(post_id, day)
+
+    def _add(self, post_id, day):
         total = b"t:%d" % post_id
         with self.env.begin(write=True, db=self.pending) as txn:
             pending = _count(txn.get(total)) + 1
@@ -125,12 +190,15 @@ class LMDBBuffer:
             )
 
     def take(self):
-        now = time.time()
+        # Every process's flusher comes by each second: reader slots of killed processes
+        # would otherwise keep LMDB from using its freed pages again, until the map is full.
+        self.env.reader_check()
+        holder = _random()
         with self.env.begin(write=True, db=self.flushing) as txn:
-            lease = txn.get(LEASE, db=self.meta)
-            if lease is not None and _UNTIL.unpack(lease)[0] > now:
+            now, lease = time.time(), txn.get(LEASE, db=self.meta)
+            if lease is not None and _LEASE.unpack(lease)[0] > now:
                 return None
-            txn.put(LEASE, _UNTIL.pack(now + LEASE_SECONDS), db=self.meta)
+            txn.put(LEASE, _LEASE.pack(now + LEASE_SECONDS, holder), db=self.meta)
             for key, value in txn.cursor(db=self.pending):
                 txn.put(key, _COUNT.pack(_count(txn.get(key)) + _count(value)))
             txn.drop(self.pending, delete=False)
@@ -138,6 +206,9 @@ class LMDBBuffer:
 
         def done(written=True):
             with self.env.begin(write=True, db=self.meta) as txn:
+                lease = txn.get(LEASE)
+                if lease is None or _LEASE.unpack(lease)[1] != holder:
+                    return  # the lease ran out and another flush took these rows over
                 if written and rows:
                     txn.drop(self.flushing, delete=False)
                     txn.put(GENERATION, _COUNT.pack(_random()))
@@ -158,6 +229,9 @@ class LMDBBuffer:
             txn.drop(self.flushing, delete=False)
             txn.delete(LEASE)
             txn.put(GENERATION, _COUNT.pack(_random()))
+
+    def close(self):
+        self.env.close()
 
 
 class RedisBuffer:

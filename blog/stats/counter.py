@@ -1,6 +1,6 @@
 """Counting a post's views without a database write per view: each counted load goes into the
-shared buffer (blog/stats/buffer.py: Redis with REDIS_URL, else a small SQLite file every
-process shares), which a thread in each process writes to PostViews and the daily breakdown
+shared buffer (blog/stats/buffer.py: Redis with REDIS_URL, else a small LMDB file every
+process maps), which a thread in each process writes to PostViews and the daily breakdown
 every INKWELL_VIEWS_FLUSH_SECONDS and at exit. A killed worker loses nothing it counted. The
 count shown is the stored total plus the views still buffered, never below what is stored.
 """

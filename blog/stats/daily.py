@@ -1,7 +1,7 @@
 """Views per post per day, for the stats charts, and the writer of the shared view buffer.
 
 Each counted view goes into the buffer shared by every process (blog/stats/buffer.py: Redis
-with REDIS_URL, else a SQLite file under INKWELL_VAR_DIR), so the post page pays no write to the
+with REDIS_URL, else an LMDB file under INKWELL_VAR_DIR), so the post page pays no write to the
 content database for it and a killed worker loses nothing. `flush()` writes what every process
 counted: a thread in each process does so every INKWELL_VIEWS_FLUSH_SECONDS, the admin's charts
 before they are drawn, and each process at exit.
