@@ -232,16 +232,16 @@ def test_a_damaged_buffer_file_is_set_aside_and_counting_goes_on(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if ".damaged-" in p.name]
 
 
-def test_a_flush_whose_lease_ran_out_leaves_the_next_flushs_views_alone(tmp_path, monkeypatch):
-    store = buffer.LMDBBuffer(str(tmp_path / "views.lmdb"))
-    store.add(5, DAY.isoformat())
-    monkeypatch.setattr(buffer, "LEASE_SECONDS", 0)
-    _, slow_done = store.take()  # a flush so slow that its lease runs out
+def test_a_flush_whose_lease_ran_out_leaves_the_next_flushs_views_alone(monkeypatch):
+    buffer.add(5, DAY)
+    monkeypatch.setattr(buffer, "LEASE_SECONDS", 0.001)
+    _, slow_done = buffer.take()  # a flush so slow that its lease runs out
     monkeypatch.undo()
-    store.add(5, DAY.isoformat())
-    _, takeover_done = store.take()  # another flush takes the views set aside over
-    assert store.take() is None  # and holds the lease
+    time.sleep(0.05)
+    buffer.add(5, DAY)
+    _, takeover_done = buffer.take()  # another flush takes the views set aside over
+    assert buffer.take() is None  # and holds the lease
     slow_done()  # too late: must leave the takeover's views and lease alone
-    assert store.pending_total(5)[0] == 2 and store.take() is None
+    assert buffer.pending_total(5)[0] == 2 and buffer.take() is None
     takeover_done()
-    assert store.pending_total(5)[0] == 0
+    assert buffer.pending_total(5)[0] == 0

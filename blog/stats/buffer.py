@@ -249,6 +249,17 @@ class RedisBuffer:
         redis.call('DEL', KEYS[1])
         return redis.call('HGETALL', KEYS[2])
     """
+    # Ends a flush that still holds the lease (ARGV[1]): one that ran out of time and was
+    # taken over must leave the takeover's views and lease alone.
+    FINISH = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        if ARGV[2] == '1' then
+            redis.call('DEL', KEYS[2])
+            redis.call('SET', KEYS[3], ARGV[3])
+        end
+        redis.call('DEL', KEYS[1])
+        return 1
+    """
 
     def __init__(self, url):
         self.redis = redis.Redis.from_url(url)
@@ -280,7 +291,8 @@ class RedisBuffer:
         return generation
 
     def take(self):
-        if not self.redis.set(self.LEASE, 1, nx=True, ex=LEASE_SECONDS):
+        holder = str(_random())
+        if not self.redis.set(self.LEASE, holder, nx=True, px=int(LEASE_SECONDS * 1000)):
             return None
         try:
             fields = self.redis.eval(self.SET_ASIDE, 2, self.PENDING, self.FLUSHING)
@@ -297,11 +309,9 @@ class RedisBuffer:
                 rows.setdefault((int(parts[0]), parts[1]), [0, 0])[1] += int(count)
 
         def done(written=True):
-            if written and fields:
-                self.redis.pipeline().delete(self.FLUSHING).set(
-                    self.GENERATION, _random()
-                ).execute()
-            self.redis.delete(self.LEASE)
+            drop = "1" if written and fields else "0"
+            keys = (self.LEASE, self.FLUSHING, self.GENERATION)
+            self.redis.eval(self.FINISH, 3, *keys, holder, drop, _random())
 
         return [(post, day, total, daily) for (post, day), (total, daily) in rows.items()], done
 
