@@ -218,19 +218,14 @@ def render_single(html, post_id, page=1):
 
 def kept_single(entry, page=1):
     """`render_single` of a saved entry, kept in the cache until the entry, or anything its body
-    shows (a gallery's images), changes."""
-    from django.core.cache import cache
-
+    shows (a gallery's images), changes; each worker remembers it until the content moves on."""
     from .freshness import content_version
+    from .version_memo import read_through
 
     if entry.pk is None or entry.updated_at is None:
         return render_single(entry.body, entry.pk, page)
     key = f"inkwell:body:{entry.pk}:{entry.updated_at.timestamp()}:{page}:{content_version()}"
-    html = cache.get(key)
-    if html is None:
-        html = render_single(entry.body, entry.pk, page)
-        cache.set(key, html, 86400)
-    return html
+    return read_through(key, lambda: render_single(entry.body, entry.pk, page), 86400)
 
 
 def render_teaser(html):

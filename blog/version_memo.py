@@ -6,6 +6,8 @@ small values read on every request (a post, a fragment of HTML)."""
 import threading
 from collections import OrderedDict
 
+from django.core.cache import cache
+
 from . import freshness
 
 
@@ -49,3 +51,25 @@ class VersionMemo:
             while len(self._kept) > self.size or self._weight > self.max_weight:
                 _, dropped = self._kept.popitem(last=False)
                 self._weight -= self.weigh(dropped)
+
+
+def _weight(value):
+    return len(value) if isinstance(value, str) else 1024
+
+
+_shared_reads = VersionMemo(size=1024, weigh=_weight, max_weight=8 * 1024 * 1024)
+
+
+def read_through(key, compute, timeout):
+    """The shared cache's value for `key` (made by `compute()` and stored for `timeout` seconds
+    when missing), remembered in this worker until the content version moves: for values that
+    cannot change while it stays (a rendered body, a rendered form), each a round trip to Redis
+    otherwise. Every caller gets the same object, to read only."""
+    version, value = _shared_reads.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, timeout)
+        _shared_reads.put(version, key, value)
+    return value

@@ -7,7 +7,6 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
-from django.core.cache import cache
 from django.db import models, transaction
 from django.db.models import CharField, Exists, Q
 from django.db.models.functions import Cast
@@ -21,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from ..content import VisibleContent
 from ..converters import parse_id
 from ..freshness import content_version
+from ..version_memo import read_through
 from .choices import Discussion, PostType, Status
 from .old_addresses import OldSlug
 from .options import SiteOptions
@@ -405,7 +405,7 @@ class Post(models.Model):
         parameter = "page_id" if self.post_type == PostType.PAGE else "p"
         if self.wp_id:
             return f"/?{parameter}={self.wp_id}"
-        taken = cache.get_or_set(
+        taken = read_through(
             f"inkwell:wp-id-taken:{self.pk}:{content_version()}",
             lambda: Post.objects.filter(wp_id=self.pk).exists(),
             86400,

@@ -3,7 +3,6 @@
 import hashlib
 
 from django import template
-from django.core.cache import cache
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
@@ -11,6 +10,7 @@ from blog import fill, themes
 from blog.converters import parse_id
 from blog.freshness import options_fingerprint
 from blog.models import SiteOptions
+from blog.version_memo import read_through
 
 from .. import cookies
 from ..forms import CommentForm
@@ -84,14 +84,14 @@ def comment_form_html(context, post):
     """The Leave a Reply form. It is the same for every anonymous reader of the post (and for
     each signed-in user), so it is cached with its CSRF token and one-time fields as markers,
     which the view fills in for each response (blog/fill.py)."""
-    key = _form_key(context["request"], post)
-    html = cache.get(key) if key else None
-    if html is None:
+
+    def render():
         template_ = themes.get_template(["partials/comment-form.html"]).template
         with context.push(csrf_token=fill.marker("csrf")):
-            html = template_.render(context)
-        if key:
-            cache.set(key, html, FORM_TIMEOUT)
+            return template_.render(context)
+
+    key = _form_key(context["request"], post)
+    html = read_through(key, render, FORM_TIMEOUT) if key else render()
     return mark_safe(html)  # noqa: S308 - rendered by the theme's template, escaped there
 
 
