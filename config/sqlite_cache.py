@@ -57,11 +57,12 @@ class Unpickled:
 
 
 def _kept(value):
-    """A row's value as a thread keeps it: unpickled already when no caller can change it."""
+    """(A small row's value for the read that fetched it, the value its thread keeps), unpickled
+    once: kept unpickled only when no caller can change it, else pickled for the next caller."""
     if not isinstance(value, bytes):
-        return value
-    unpickled = pickle.loads(value)
-    return Unpickled(unpickled) if type(unpickled) in IMMUTABLE else value
+        return value, value
+    unpickled = Unpickled(pickle.loads(value))
+    return unpickled, (unpickled if type(unpickled.value) in IMMUTABLE else value)
 
 
 class ChangeMark:
@@ -183,13 +184,12 @@ class SQLiteCache(BaseCache):
                 f"SELECT key, value, expires FROM cache WHERE key IN ({marks})", missing
             ):
                 fetched[key] = (value, expires)
-            rows.update(fetched)
-            # Small rows only (versions, options, sessions): a kept page is read afresh.
-            reads.update(
-                (key, (_kept(value), expires))
-                for key, (value, expires) in fetched.items()
-                if not isinstance(value, bytes) or len(value) <= READ_BYTES_KEPT
-            )
+            for key, (value, expires) in fetched.items():
+                if isinstance(value, bytes) and len(value) > READ_BYTES_KEPT:
+                    rows[key] = (value, expires)  # a kept page: read afresh next time
+                    continue
+                now_value, kept_value = _kept(value)  # versions, options, sessions
+                rows[key], reads[key] = (now_value, expires), (kept_value, expires)
         now = time.time()
         for key in keys:
             value, expires = rows[key]

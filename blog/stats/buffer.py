@@ -99,6 +99,21 @@ def _count(value):
     return _COUNT.unpack(value)[0] if value is not None else 0
 
 
+def _total_key(post_id):
+    return b"t:%d" % post_id
+
+
+def _day_key(post_id, day):
+    return b"d:%d:%s" % (post_id, day.encode())
+
+
+def _increase(txn, key, count):
+    """Add `count` to the number under `key` in `txn`'s database; return the new number."""
+    total = _count(txn.get(key)) + count
+    txn.put(key, _COUNT.pack(total))
+    return total
+
+
 class LMDBBuffer:
     """The embedded default: an LMDB file every process maps into its memory. Counting a view
     is a write transaction in that shared memory, without an fsync: a killed process loses
@@ -108,7 +123,8 @@ class LMDBBuffer:
     statement a hand-off of the interpreter lock, and pages the other processes had changed
     read again.
 
-    Keys: b"t:<post>" a post's pending total, b"d:<post>:<day>" its views that day."""
+    Keys: b"t:<post>" a post's pending total, b"d:<post>:<day>" its views that day (_row reads
+    them back)."""
 
     # Address space reserved, not disk: the file holds what is pending, a few pages.
     MAP_SIZE = 64 * 1024 * 1024
@@ -155,11 +171,8 @@ class LMDBBuffer:
         finally:
             db.close()
         for post_id, day, total, daily in rows:
-            for key, count in (
-                (b"t:%d" % post_id, total),
-                (b"d:%d:%s" % (post_id, day.encode()), daily),
-            ):
-                txn.put(key, _COUNT.pack(_count(txn.get(key)) + count))
+            _increase(txn, _total_key(post_id), total)
+            _increase(txn, _day_key(post_id, day), daily)
         os.replace(legacy, f"{legacy}.adopted")
         logger.info("%d rows of views moved from %s into %s", len(rows), legacy, path)
 
@@ -171,18 +184,16 @@ class LMDBBuffer:
             return self._add(post_id, day)
 
     def _add(self, post_id, day):
-        total = b"t:%d" % post_id
+        total = _total_key(post_id)
         with self.env.begin(write=True, db=self.pending) as txn:
-            pending = _count(txn.get(total)) + 1
-            txn.put(total, _COUNT.pack(pending))
-            key = b"d:%d:%s" % (post_id, day.encode())
-            txn.put(key, _COUNT.pack(_count(txn.get(key)) + 1))
+            pending = _increase(txn, total, 1)
+            _increase(txn, _day_key(post_id, day), 1)
             flushing = _count(txn.get(total, db=self.flushing))
             generation = _count(txn.get(GENERATION, db=self.meta))
         return pending + flushing, generation
 
     def pending_total(self, post_id):
-        total = b"t:%d" % post_id
+        total = _total_key(post_id)
         with self.env.begin(db=self.pending, buffers=True) as txn:
             return (
                 _count(txn.get(total)) + _count(txn.get(total, db=self.flushing)),
@@ -200,7 +211,7 @@ class LMDBBuffer:
                 return None
             txn.put(LEASE, _LEASE.pack(now + LEASE_SECONDS, holder), db=self.meta)
             for key, value in txn.cursor(db=self.pending):
-                txn.put(key, _COUNT.pack(_count(txn.get(key)) + _count(value)))
+                _increase(txn, key, _count(value))
             txn.drop(self.pending, delete=False)
             rows = [self._row(key, _count(value)) for key, value in txn.cursor()]
 
