@@ -24,18 +24,21 @@ from . import random_pool
 
 _ALPHABET = CSRF_ALLOWED_CHARS.encode()
 _BASE = len(_ALPHABET)
-# Bytes below the largest multiple of the alphabet's length map evenly onto it; the rest are
-# dropped, so every character is equally likely.
+# Characters are worked on as their indexes in the alphabet, one byte each, so a whole token
+# goes through bytes.translate at once. Random bytes below the largest multiple of the
+# alphabet's length map evenly onto it; the rest are dropped, so every index is equally likely.
 _EVEN = 256 - 256 % _BASE
-_TO_ALPHABET = bytes(_ALPHABET[byte % _BASE] for byte in range(256))
+_RANDOM_TO_INDEX = bytes(byte % _BASE for byte in range(256))
 _UNEVEN = bytes(range(_EVEN, 256))
-_INDEX = {char: index for index, char in enumerate(CSRF_ALLOWED_CHARS)}
-# A secret's character under a mask's character, as Django's _mask_cipher_secret adds them.
-_MASKED = {
-    (char, mask): CSRF_ALLOWED_CHARS[(index + mask_index) % _BASE]
-    for char, index in _INDEX.items()
-    for mask, mask_index in _INDEX.items()
-}
+_INDEX_TO_CHAR = _ALPHABET + bytes(256 - _BASE)
+_CHAR_TO_INDEX = bytes(_ALPHABET.find(byte) % _BASE for byte in range(256))
+# Django's _mask_cipher_secret adds a secret's and a mask's indexes modulo the alphabet's
+# length: two indexes add up to less than 2 * 62, so the sums of whole tokens added as big
+# integers never carry from one byte into the next.
+_SUM_TO_CHAR = bytes(_ALPHABET[total % _BASE] for total in range(2 * _BASE)) + bytes(
+    256 - 2 * _BASE
+)
+_CHARS = frozenset(CSRF_ALLOWED_CHARS)
 COOKIE_SETTINGS = (
     "CSRF_COOKIE_NAME",
     "CSRF_COOKIE_AGE",
@@ -47,26 +50,29 @@ COOKIE_SETTINGS = (
 )
 
 
-def _random_string(length):
+def _random_indexes(length):
     drawn = b""
     while len(drawn) < length:
-        drawn += random_pool.take(length + 8).translate(_TO_ALPHABET, _UNEVEN)
-    return drawn[:length].decode()
+        drawn += random_pool.take(length + 8).translate(_RANDOM_TO_INDEX, _UNEVEN)
+    return drawn[:length]
 
 
 def new_secret():
-    return _random_string(CSRF_SECRET_LENGTH)
+    return _random_indexes(CSRF_SECRET_LENGTH).translate(_INDEX_TO_CHAR).decode()
 
 
 def is_secret(value):
     """Whether a cookie holds a secret as Django writes it (other forms go to Django)."""
-    return len(value) == CSRF_SECRET_LENGTH and all(char in _INDEX for char in value)
+    return len(value) == CSRF_SECRET_LENGTH and _CHARS.issuperset(value)
 
 
 def masked(secret):
     """The token for a form: the secret under a fresh mask, as Django's get_token returns it."""
-    mask = _random_string(CSRF_SECRET_LENGTH)
-    return mask + "".join(map(_MASKED.__getitem__, zip(secret, mask, strict=True)))
+    mask = _random_indexes(CSRF_SECRET_LENGTH)
+    secret_indexes = secret.encode().translate(_CHAR_TO_INDEX)
+    sums = int.from_bytes(secret_indexes, "big") + int.from_bytes(mask, "big")
+    cipher = sums.to_bytes(CSRF_SECRET_LENGTH, "big").translate(_SUM_TO_CHAR)
+    return (mask.translate(_INDEX_TO_CHAR) + cipher).decode()
 
 
 _cookie_settings_changes = 0

@@ -12,9 +12,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import request_memo
+from .hot_settings import default_cache
 
 VERSION_KEY = "inkwell:content:version"
 DUE_KEY = "inkwell:content:next-due"  # when the next scheduled post comes out; 0 when none
+_VERSION_KEYS = (VERSION_KEY, DUE_KEY)
 NOTHING_DUE = 0
 
 
@@ -49,7 +51,7 @@ def content_version():
 
 
 def _read_version():
-    found = cache.get_many([VERSION_KEY, DUE_KEY])
+    found = default_cache().get_many(_VERSION_KEYS)
     version, due = found.get(VERSION_KEY), found.get(DUE_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_version(), None)

@@ -24,15 +24,14 @@ import datetime
 import time
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signals
 from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
 from django.http import HttpResponse, parse_cookie
-from django.utils import timezone
 
 from . import csrf_tokens, fill, page_cache, random_pool, request_memo
 from .clients import drop_untrusted_forwarded_headers
+from .hot_settings import hot
 from .security_headers import ContentSecurityPolicyMiddleware
 from .stats import counter
 from .version_memo import VersionMemo
@@ -78,12 +77,12 @@ class Replay:
 
 
 def _address(environ):
-    proxy_header = settings.SECURE_PROXY_SSL_HEADER
+    proxy_header = hot.SECURE_PROXY_SSL_HEADER
     return (
-        *(environ.get(name) for name in ADDRESS),
+        *map(environ.get, ADDRESS),
         environ.get(proxy_header[0]) if proxy_header else None,
-        environ.get("HTTP_X_FORWARDED_HOST") if settings.USE_X_FORWARDED_HOST else None,
-        environ.get("HTTP_X_FORWARDED_PORT") if settings.USE_X_FORWARDED_PORT else None,
+        environ.get("HTTP_X_FORWARDED_HOST") if hot.USE_X_FORWARDED_HOST else None,
+        environ.get("HTTP_X_FORWARDED_PORT") if hot.USE_X_FORWARDED_PORT else None,
     )
 
 
@@ -96,17 +95,17 @@ class PageReplayApp:
 
     def __call__(self, environ, start_response):
         if (
-            not settings.INKWELL_PAGE_CACHE
+            not hot.INKWELL_PAGE_CACHE
             or environ.get("REQUEST_METHOD") != "GET"
             or environ.get("QUERY_STRING")
-            or settings.CSRF_USE_SESSIONS
+            or hot.CSRF_USE_SESSIONS
         ):
             return self.app(environ, start_response)
         drop_untrusted_forwarded_headers(environ)
         cookies = parse_cookie(environ["HTTP_COOKIE"]) if "HTTP_COOKIE" in environ else {}
         if not page_cache.cookies_allow(cookies):
             return self.app(environ, start_response)
-        secret = cookies.get(settings.CSRF_COOKIE_NAME)
+        secret = cookies.get(hot.CSRF_COOKIE_NAME)
         if secret is not None and not csrf_tokens.is_secret(secret):
             return self.app(environ, start_response)  # Django replaces it
         address = _address(environ)
@@ -184,5 +183,5 @@ class PageReplayApp:
     def count(self, environ, replay):
         post_pk, counts = replay.counted
         if counts and not counter.is_bot(environ.get("HTTP_USER_AGENT")):
-            return counter.count_view(post_pk, timezone.localdate(timezone=replay.tzinfo))
+            return counter.count_view(post_pk, counter.today(replay.tzinfo))
         return counter.current_views(page_cache.CountedPost(post_pk))

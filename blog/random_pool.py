@@ -10,6 +10,8 @@ import base64
 import os
 import threading
 
+from config import process
+
 POOL_BYTES = 4096
 
 _pools = threading.local()
@@ -17,9 +19,9 @@ _pools = threading.local()
 
 def take(count):
     """`count` bytes never handed out before."""
-    pool = _pools.__dict__
-    if pool.get("pid") != os.getpid() or pool["at"] + count > len(pool["bytes"]):
-        pool.update(pid=os.getpid(), bytes=os.urandom(max(count, POOL_BYTES)), at=0)
+    pool, pid = _pools.__dict__, process.pid()
+    if pool.get("pid") != pid or pool["at"] + count > len(pool["bytes"]):
+        pool.update(pid=pid, bytes=os.urandom(max(count, POOL_BYTES)), at=0)
     at = pool["at"]
     pool["at"] = at + count
     return pool["bytes"][at : at + count]

@@ -17,6 +17,7 @@ from django_comments_xtd.forms import XtdCommentForm
 
 from blog import random_pool
 from blog.converters import parse_id
+from blog.hot_settings import hot
 from blog.models import Post, SiteOptions
 from blog.text import xml_text
 
@@ -37,7 +38,7 @@ def make_token(post_pk, issued=None):
 
 
 def _signer():
-    return _signer_for(settings.SECRET_KEY, tuple(settings.SECRET_KEY_FALLBACKS))
+    return _signer_for(hot.SECRET_KEY, tuple(hot.SECRET_KEY_FALLBACKS))
 
 
 @functools.lru_cache(maxsize=2)
@@ -62,23 +63,27 @@ class TokenSigner(signing.Signer):
 
 
 @functools.lru_cache(maxsize=256)
-def _security_hash(secret_key, post_pk, timestamp):
-    """What django-comments signs a form's target and time with; the same for every form of a
-    post served in the same second (so computed once for them)."""
-    return CommentSecurityForm.generate_security_hash(None, str(Post._meta), post_pk, timestamp)
+def _timed_fields(secret_key, post_pk, timestamp):
+    """The hidden fields saying when the form was served, signed as django-comments checks
+    them: the same for every form of a post served in the same second."""
+    security_hash = CommentSecurityForm.generate_security_hash(
+        None, str(Post._meta), post_pk, timestamp
+    )
+    return (
+        f'<input type="hidden" name="timestamp" value="{timestamp}" id="id_timestamp">'
+        '<input type="hidden" name="security_hash" '
+        f'value="{security_hash}" id="id_security_hash">'
+    )
 
 
 def one_time_fields(request, post_pk):
     """The form's hidden fields that are new on every page served (the rest of the form may
     come from a cache): when it was served, signed as django-comments checks it, and the
     single-use token. Every value is digits, hex or URL-safe base64, nothing to escape."""
-    timestamp = str(int(time.time()))
+    timestamp = int(time.time())
     return mark_safe(  # noqa: S308 - digits, hex and URL-safe base64 only
-        f'<input type="hidden" name="timestamp" value="{timestamp}" id="id_timestamp">'
-        '<input type="hidden" name="security_hash" '
-        f'value="{_security_hash(settings.SECRET_KEY, str(post_pk), timestamp)}" '
-        'id="id_security_hash">'
-        f'<input type="hidden" name="token" value="{make_token(post_pk, timestamp)}" '
+        _timed_fields(hot.SECRET_KEY, str(post_pk), str(timestamp))
+        + f'<input type="hidden" name="token" value="{make_token(post_pk, timestamp)}" '
         'id="id_token">'
     )
 

@@ -21,6 +21,8 @@ import time
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
+from . import process
+
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS cache "
     "(key TEXT PRIMARY KEY, value BLOB NOT NULL, expires REAL) WITHOUT ROWID"
@@ -82,7 +84,7 @@ class ChangeMark:
         self._pid = None
 
     def _map(self):
-        if self._pid != os.getpid():  # mapped afresh in a forked child
+        if self._pid != process.pid():  # mapped afresh in a forked child
             fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
             try:
                 if os.fstat(fd).st_size < self.SIZE:
@@ -90,7 +92,7 @@ class ChangeMark:
                 self._mapped = mmap.mmap(fd, self.SIZE)
             finally:
                 os.close(fd)
-            self._pid = os.getpid()
+            self._pid = process.pid()
         return self._mapped
 
     def read(self):
@@ -127,13 +129,13 @@ class SQLiteCache(BaseCache):
     def _thread(self):
         """This thread's connection and rows read, opened afresh in a forked child."""
         local = self._local
-        if getattr(local, "pid", None) != os.getpid():
+        if getattr(local, "pid", None) != process.pid():
             os.makedirs(os.path.dirname(os.path.abspath(self._path)), exist_ok=True)
             db = sqlite3.connect(self._path, timeout=10, isolation_level=None)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute(SCHEMA)
-            local.db, local.pid = db, os.getpid()
+            local.db, local.pid = db, process.pid()
             local.read_mark, local.read_since, local.reads = None, 0, {}  # not the parent's
         return local
 
@@ -174,10 +176,11 @@ class SQLiteCache(BaseCache):
         return local.reads
 
     def _rows(self, keys):
+        """[(key, value)] for the keys of `keys` that hold a live entry."""
         reads = self._reads()
         rows = {key: reads[key] for key in keys if key in reads}
-        missing = [key for key in keys if key not in rows]
-        if missing:
+        if len(rows) < len(keys):
+            missing = [key for key in keys if key not in rows]
             fetched = dict.fromkeys(missing, (None, None))
             marks = ",".join("?" * len(missing))
             for key, value, expires in self._db.execute(
@@ -191,19 +194,20 @@ class SQLiteCache(BaseCache):
                 now_value, kept_value = _kept(value)  # versions, options, sessions
                 rows[key], reads[key] = (now_value, expires), (kept_value, expires)
         now = time.time()
-        for key in keys:
-            value, expires = rows[key]
-            if value is not None and (expires is None or expires > now):
-                yield key, value
+        return [
+            (key, value)
+            for key, (value, expires) in rows.items()
+            if value is not None and (expires is None or expires > now)
+        ]
 
     def get(self, key, default=None, version=None):
-        key = self.make_and_validate_key(key, version=version)
+        key = self._made_keys(key, version)
         for _, value in self._rows([key]):
             return _decode(value)
         return default
 
     def get_many(self, keys, version=None):
-        keys = {self.make_and_validate_key(key, version=version): key for key in keys}
+        keys = {self._made_keys(key, version): key for key in keys}
         return {keys[key]: _decode(value) for key, value in self._rows(list(keys))}
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):

@@ -16,6 +16,7 @@ anew (a lost Redis key, a new file) never repeats a generation a process still r
 """
 
 import contextlib
+import fcntl
 import logging
 import os
 import secrets
@@ -26,7 +27,10 @@ import time
 
 import lmdb
 import redis
-from django.conf import settings
+
+from config import process
+
+from ..hot_settings import hot
 
 LEASE_SECONDS = 60
 
@@ -38,11 +42,11 @@ def _random():
 
 
 def _store():
-    location = settings.INKWELL_VIEWS_BUFFER
+    location = hot.INKWELL_VIEWS_BUFFER
     if location.startswith(("redis://", "rediss://", "unix://")):
-        kind, key = RedisBuffer, (location, os.getpid(), threading.get_ident())
+        kind, key = RedisBuffer, (location, process.pid(), threading.get_ident())
     else:  # LMDB allows one environment a process, which its threads share
-        kind, key = LMDBBuffer, (location, os.getpid())
+        kind, key = LMDBBuffer, (location, process.pid())
     store = _stores.get(key)
     if store is None:
         with _opening:
@@ -92,7 +96,17 @@ def discard():
 
 _COUNT = struct.Struct("<q")
 _LEASE = struct.Struct("<dq")  # until when, and whose
-GENERATION, LEASE = b"generation", b"flush-lease"
+GENERATION, LEASE, BOOT = b"generation", b"flush-lease", b"boot"
+BOOT_ID = "/proc/sys/kernel/random/boot_id"
+
+
+def _boot_id():
+    """The running system's boot id (Linux), or None."""
+    try:
+        with open(BOOT_ID, "rb") as source:
+            return source.read().strip() or None
+    except OSError:
+        return None
 
 
 def _count(value):
@@ -116,12 +130,16 @@ def _increase(txn, key, count):
 
 class LMDBBuffer:
     """The embedded default: an LMDB file every process maps into its memory. Counting a view
-    is a write transaction in that shared memory, without an fsync: a killed process loses
-    nothing it committed, a crash of the machine may lose the last seconds of views but leaves
-    the file whole (LMDB keeps that promise without MDB_WRITEMAP). Reading the pending views
-    takes no lock. A SQLite file cost a worker several times the CPU per view under load: each
-    statement a hand-off of the interpreter lock, and pages the other processes had changed
-    read again.
+    is a write transaction in that shared memory, without an fsync or a system call: a killed
+    process loses nothing it committed. Reading the pending views takes no lock. A SQLite file
+    cost a worker several times the CPU per view under load: each statement a hand-off of the
+    interpreter lock, and pages the other processes had changed read again.
+
+    Transactions write into the map itself (MDB_WRITEMAP): committing costs no write to the
+    file, but a crash of the machine could leave a file whose pages reached the disk in any
+    order. So the file holds the boot it was written in (the kernel's boot id), and one left by
+    an earlier boot is set aside unread: a crash of the machine loses the last second of views,
+    never the file. Where the system has no boot id, transactions are written to the file.
 
     Keys: b"t:<post>" a post's pending total, b"d:<post>:<day>" its views that day (_row reads
     them back)."""
@@ -132,23 +150,50 @@ class LMDBBuffer:
 
     def __init__(self, path):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        boot = _boot_id()
+        # One process at a time finds out whether the file can be used: two setting it aside
+        # at once could set aside the new one the other had just begun.
+        with open(f"{path}-opening", "a") as opening:
+            fcntl.flock(opening, fcntl.LOCK_EX)
+            self.env = self._usable(path, boot)
+            self.pending = self.env.open_db(b"pending")
+            self.flushing = self.env.open_db(b"flushing")
+            self.meta = self.env.open_db(b"meta")
+            with self.env.begin(write=True, db=self.pending) as txn:
+                txn.put(GENERATION, _COUNT.pack(_random()), overwrite=False, db=self.meta)
+                if boot is not None:
+                    txn.put(BOOT, boot, db=self.meta)
+                self._adopt_sqlite_buffer(txn, path)
+
+    def _usable(self, path, boot):
+        """The environment at `path`, opened anew if the file there is damaged or was written
+        into its map during an earlier boot."""
+        env = None
         try:
-            self.env = self._open(path)
+            env = self._open(path, boot)
+            with env.begin(db=env.open_db(b"meta")) as txn:
+                written_in = txn.get(BOOT)  # None: new, or written to the file (whole)
+            if written_in is None or written_in == boot:
+                return env
+            logger.warning("the view buffer %s was left by an earlier boot; starting anew", path)
+            aside = f"{path}.earlier-boot-{int(time.time())}"
         except self.BROKEN:
             logger.exception("the view buffer %s is damaged; starting a new one", path)
-            with contextlib.suppress(FileNotFoundError):  # another process moved it first
-                os.replace(path, f"{path}.damaged-{int(time.time())}")
-            self.env = self._open(path)
-        self.pending = self.env.open_db(b"pending")
-        self.flushing = self.env.open_db(b"flushing")
-        self.meta = self.env.open_db(b"meta")
-        with self.env.begin(write=True, db=self.pending) as txn:
-            txn.put(GENERATION, _COUNT.pack(_random()), overwrite=False, db=self.meta)
-            self._adopt_sqlite_buffer(txn, path)
+            aside = f"{path}.damaged-{int(time.time())}"
+        if env is not None:
+            env.close()
+        os.replace(path, aside)
+        return self._open(path, boot)
 
-    def _open(self, path):
+    def _open(self, path, boot):
         env = lmdb.open(
-            path, subdir=False, map_size=self.MAP_SIZE, max_dbs=3, max_readers=1024, sync=False
+            path,
+            subdir=False,
+            map_size=self.MAP_SIZE,
+            max_dbs=3,
+            max_readers=1024,
+            sync=False,
+            writemap=boot is not None,
         )
         env.reader_check()  # reader slots left by killed processes
         return env

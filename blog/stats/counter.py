@@ -5,19 +5,21 @@ every INKWELL_VIEWS_FLUSH_SECONDS and at exit. A killed worker loses nothing it 
 count shown is the stored total plus the views still buffered, never below what is stored.
 """
 
+import datetime
 import functools
+import time
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from ..hot_settings import hot
 from ..version_memo import VersionMemo
 from . import buffer, daily
 from .models import PostViews
 
 
 def is_bot(user_agent):
-    return _is_bot(user_agent or "", tuple(settings.INKWELL_BOT_USER_AGENTS))
+    return _is_bot(user_agent or "", tuple(hot.INKWELL_BOT_USER_AGENTS))
 
 
 @functools.lru_cache(maxsize=1024)  # readers' browsers send a few agents, again and again
@@ -39,6 +41,19 @@ def record_view(post, request):
     if post.pk is None or not should_count(request):
         return current_views(post)
     return count_view(post.pk, timezone.localdate())
+
+
+def today(tzinfo):
+    """The date in `tzinfo` now, worked out once a second (a replayed page counts its view on
+    it, thousands of times a second)."""
+    second = int(time.time())
+    known = _days.get(tzinfo)
+    if known is None or known[0] != second:
+        known = _days[tzinfo] = (second, datetime.datetime.fromtimestamp(second, tzinfo).date())
+    return known[1]
+
+
+_days = {}  # {time zone: (second, its date then)}
 
 
 def count_view(post_pk, day):

@@ -10,17 +10,17 @@ before they are drawn, and each process at exit.
 import atexit
 import datetime
 import logging
-import os
 import threading
 import time
 from collections import Counter
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from blog.hot_settings import hot
 from blog.models import Post, PostViewDay, PostViews
+from config import process
 
 from . import buffer
 
@@ -96,10 +96,10 @@ _flusher = {"pid": None}
 def _start_flusher():
     """One daemon thread a process writes the buffer every INKWELL_VIEWS_FLUSH_SECONDS (0: none,
     as in the tests, which flush when they mean to)."""
-    seconds = settings.INKWELL_VIEWS_FLUSH_SECONDS
-    if not seconds or _flusher["pid"] == os.getpid():
+    seconds = hot.INKWELL_VIEWS_FLUSH_SECONDS
+    if not seconds or _flusher["pid"] == process.pid():
         return
-    _flusher["pid"] = os.getpid()
+    _flusher["pid"] = process.pid()
     threading.Thread(
         target=_flush_every, args=(seconds,), name="views-flusher", daemon=True
     ).start()
