@@ -5,6 +5,7 @@ parts are cached under keys holding it, so they all go stale at once, in every p
 
 import hashlib
 import secrets
+import threading
 import time
 
 from django.core.cache import cache
@@ -51,6 +52,7 @@ def content_version():
 
 
 def _read_version():
+    global _last_read
     found = default_cache().get_many(_VERSION_KEYS)
     version, due = found.get(VERSION_KEY), found.get(DUE_KEY)
     if version is None:
@@ -62,7 +64,41 @@ def _read_version():
     if due != NOTHING_DUE and time.time() >= due:
         _bump(schedule=True)
         return cache.get(VERSION_KEY)
+    _last_read = (version, due)
     return version
+
+
+_last_read = (None, NOTHING_DUE)  # (version, next due) as this process read them last
+_made = threading.local()  # each thread's last condition, and what it was made for
+
+
+def condition_for(version, server):
+    """What must still hold on the Redis at `server` for `version` to be current, for a script
+    there to check in a round trip it makes anyway: [(key, value as stored)] of the version
+    and of the next scheduled publication, as this process read them last. None where it
+    cannot be put so: another version read since, a publication due, a cache elsewhere."""
+    read_version, due = _last_read
+    if read_version != version or (due != NOTHING_DUE and time.time() >= due):
+        return None
+    backend = default_cache()
+    if not hasattr(backend, "stored_form") or not backend.on_server(server):
+        return None
+    made_for = (version, due, backend, server)
+    if getattr(_made, "made_for", None) != made_for:
+        _made.condition = [
+            backend.stored_form(VERSION_KEY, version),
+            backend.stored_form(DUE_KEY, due),
+        ]
+        _made.made_for = made_for
+    return _made.condition
+
+
+def confirmed(version):
+    """The request learnt that `version` is current from a script's check (condition_for):
+    it is not read again."""
+    memo = request_memo.current()
+    if memo is not None:
+        memo[VERSION_KEY] = version
 
 
 def _bump(schedule=True):

@@ -5,13 +5,18 @@ readers of the same address with it: the same status and headers, the kept bytes
 this response's own values (the live view count, the CSRF token and its cookie, the comment
 form's one-time fields, the CSP nonce and its header), the view counted as on every kept page.
 
+A replay is kept under the content version it was made at and used only while that version
+holds: where the shared cache and the view buffer are one Redis, the version is checked in the
+same round trip that counts the view (blog/stats/counter.py, count_view_at), and a moved
+version counts nothing and leaves the page to Django.
+
 Only what the page cache itself would serve is replayed (an anonymous GET with no query and no
 cookie of the reader's own), and only for the very request values Django has just served the
 same way (scheme, host, forwarded headers, path), so everything Django decides before the page
 cache (the allowed hosts, the scheme behind a trusted proxy, redirects) has already been
 decided for it. Conditional requests and CSRF cookies Django would rewrite go to Django.
 
-A replay costs a tenth of a millisecond, so it builds no request or response object: the CSP
+A replay costs a few dozen microseconds, so it builds no request or response object: the CSP
 header is written by django-csp's own middleware once, when the replay is made, with a
 placeholder where each response's nonce goes, and the CSRF cookie by Django's middleware once a
 second (blog/csrf_tokens.py). Nor does it send Django's request signals: a replay reads the
@@ -29,7 +34,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.db import DatabaseError
 from django.http import HttpResponse, parse_cookie
 
-from . import csrf_tokens, fill, page_cache, random_pool, request_memo
+from . import csrf_tokens, fill, freshness, page_cache, random_pool, request_memo
 from .clients import drop_untrusted_forwarded_headers
 from .hot_settings import hot
 from .security_headers import ContentSecurityPolicyMiddleware
@@ -110,11 +115,14 @@ class PageReplayApp:
             return self.app(environ, start_response)  # Django replaces it
         address = _address(environ)
         with request_memo.remembered():  # one read of the content version for all below
-            version, replay = self.replays.get(address)
+            version, replay = self.replays.peek(address)
             if replay is not None and time.time() < replay.expires:
                 if any(name in environ for name in CONDITIONAL):
                     return self.app(environ, start_response)  # Django compares validators
-                return self.replay(environ, replay, secret, start_response)
+                served = self.replay(environ, version, replay, secret, start_response)
+                if served is not None:
+                    return served
+            version, _ = self.replays.get(address)  # it moved on: the memo is emptied
         return self.kept_by_django(environ, start_response, version, address)
 
     def kept_by_django(self, environ, start_response, version, address):
@@ -155,16 +163,23 @@ class PageReplayApp:
             if name.lower() in PER_RESPONSE_HEADERS
         ]
 
-    def replay(self, environ, replay, secret, start_response):
+    def replay(self, environ, version, replay, secret, start_response):
+        """The kept page, or None (nothing sent, no view counted) when the content version is
+        no longer `version`, the one it was kept under."""
         headers = list(replay.headers)
         values = {}
         if replay.counted is not None:
             try:
-                values["views"] = self.count(environ, replay)
+                views = self.count(environ, version, replay)
             except DatabaseError:
                 # Django's end of request closes a connection that failed, for the next one.
                 signals.request_finished.send(sender=self.__class__)
                 raise
+            if views is None:
+                return None
+            values["views"] = views
+        elif freshness.content_version() != version:
+            return None
         if replay.uses_csrf:
             # As Django's get_token: a new secret for a new reader, and the cookie sent again
             # to renew its expiry whenever a form uses it.
@@ -180,8 +195,12 @@ class PageReplayApp:
         start_response("200 OK", headers)
         return [body]
 
-    def count(self, environ, replay):
+    def count(self, environ, version, replay):
+        """The view counted and the live count, or None once `version` is not current: the
+        version is checked in the same round trip as the count where Redis holds both."""
         post_pk, counts = replay.counted
         if counts and not counter.is_bot(environ.get("HTTP_USER_AGENT")):
-            return counter.count_view(post_pk, counter.today(replay.tzinfo))
+            return counter.count_view_at(version, post_pk, counter.today(replay.tzinfo))
+        if freshness.content_version() != version:
+            return None
         return counter.current_views(page_cache.CountedPost(post_pk))

@@ -37,6 +37,15 @@ class VersionMemo:
                 self._kept.move_to_end(key)
         return version, value
 
+    def peek(self, key):
+        """(version, value) as kept, the content version not read: `value` is current only
+        while `version` is, which the caller checks before using it."""
+        with self._lock:
+            value = self._kept.get(key)
+            if value is not None:
+                self._kept.move_to_end(key)
+            return self._version, value
+
     def put(self, version, key, value):
         weight = self.weigh(value)
         if weight > self.max_weight:

@@ -26,3 +26,15 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def stored_form(self, key, value):
+        """(The Redis key `key` is kept under, what `value` is kept as there): for a script
+        that compares an entry on the server without reading it first."""
+        stored = self._cache._serializer.dumps(value)
+        if type(stored) is int:  # kept as its digits, as redis-py sends it
+            stored = str(stored).encode()
+        return self.make_and_validate_key(key), stored
+
+    def on_server(self, url):
+        """Whether this cache keeps its entries where the Redis at `url` does."""
+        return self._servers == [url]

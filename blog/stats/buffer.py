@@ -79,6 +79,12 @@ def add(post_id, day):
     return _store().add(post_id, day.isoformat())
 
 
+def add_if(condition, post_id, day):
+    """As add(), in one step with checking `condition`, [(key, value)] that must all still
+    hold in the buffer's Redis: None, and nothing counted, when one does not."""
+    return _store().add_if(condition, post_id, day.isoformat())
+
+
 def pending_total(post_id):
     """(The post's views not yet in the database, the buffer's generation)."""
     return _store().pending_total(post_id)
@@ -317,8 +323,24 @@ class RedisBuffer:
         return 1
     """
 
+    # Counts a view only while every key of the condition (the first #KEYS - 3 keys) holds
+    # its value (ARGV in the same order).
+    COUNT_IF = """
+        local checked = #KEYS - 3
+        for i = 1, checked do
+            if redis.call('GET', KEYS[i]) ~= ARGV[i] then return false end
+        end
+        redis.call('HINCRBY', KEYS[checked + 1], ARGV[checked + 1], 1)
+        return {
+            redis.call('HINCRBY', KEYS[checked + 1], ARGV[checked + 2], 1),
+            redis.call('HGET', KEYS[checked + 2], ARGV[checked + 2]),
+            redis.call('GET', KEYS[checked + 3]),
+        }
+    """
+
     def __init__(self, url):
         self.redis = redis.Redis.from_url(url)
+        self._count_if = self.redis.register_script(self.COUNT_IF)
 
     def add(self, post_id, day):
         pipe = self.redis.pipeline()
@@ -327,6 +349,16 @@ class RedisBuffer:
         pipe.hget(self.FLUSHING, f"{post_id}:total")
         pipe.get(self.GENERATION)
         _, pending, flushing, generation = pipe.execute()
+        return pending + int(flushing or 0), self._known(generation)
+
+    def add_if(self, condition, post_id, day):
+        counted = self._count_if(
+            keys=[key for key, _ in condition] + [self.PENDING, self.FLUSHING, self.GENERATION],
+            args=[value for _, value in condition] + [f"{post_id}:{day}:daily", f"{post_id}:total"],
+        )
+        if counted is None:
+            return None
+        pending, flushing, generation = counted
         return pending + int(flushing or 0), self._known(generation)
 
     def pending_total(self, post_id):

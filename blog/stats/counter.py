@@ -12,6 +12,7 @@ import time
 from django.db import connection
 from django.utils import timezone
 
+from .. import freshness
 from ..hot_settings import hot
 from ..version_memo import VersionMemo
 from . import buffer, daily
@@ -59,6 +60,23 @@ _days = {}  # {time zone: (second, its date then)}
 def count_view(post_pk, day):
     """Count a reader's view of post `post_pk` on `day`; return its live view count."""
     pending, generation = daily.record(post_pk, day)
+    return _stored(post_pk, generation) + pending
+
+
+def count_view_at(version, post_pk, day):
+    """As count_view, while the content version is still `version` (blog/freshness.py): None,
+    and nothing counted, once it moved on. Where the cache and the buffer share a Redis, the
+    version is checked in the round trip that counts."""
+    condition = freshness.condition_for(version, hot.INKWELL_VIEWS_BUFFER)
+    if condition is None:
+        if freshness.content_version() != version:
+            return None
+        return count_view(post_pk, day)
+    counted = daily.record_if(condition, post_pk, day)
+    if counted is None:
+        return None
+    freshness.confirmed(version)
+    pending, generation = counted
     return _stored(post_pk, generation) + pending
 
 

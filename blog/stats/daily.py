@@ -35,6 +35,14 @@ def record(post_id, day):
     return pending_and_generation
 
 
+def record_if(condition, post_id, day):
+    """As record(), in one step with checking `condition` (buffer.add_if): None, and nothing
+    counted, when it no longer holds."""
+    counted = buffer.add_if(condition, post_id, day)
+    _start_flusher()
+    return counted
+
+
 def flush(wait=5.0):
     """Write the views every process counted into PostViews and PostViewDay (one transaction).
     While another process is flushing, wait up to `wait` seconds for it to finish (the admin's
