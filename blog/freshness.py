@@ -17,7 +17,7 @@ from .hot_settings import default_cache
 
 VERSION_KEY = "inkwell:content:version"
 DUE_KEY = "inkwell:content:next-due"  # when the next scheduled post comes out; 0 when none
-_VERSION_KEYS = (VERSION_KEY, DUE_KEY)
+VERSION_KEYS = (VERSION_KEY, DUE_KEY)  # what reading the version reads
 NOTHING_DUE = 0
 
 
@@ -45,15 +45,28 @@ def content_version():
     memo = request_memo.current()
     if memo is not None and VERSION_KEY in memo:
         return memo[VERSION_KEY]
-    version = _read_version()
+    version = _read_version(memo.pop(_READ_AHEAD, None) if memo is not None else None)
     if memo is not None:
         memo[VERSION_KEY] = version
     return version
 
 
-def _read_version():
+def read_ahead(found):
+    """The keys of VERSION_KEYS another read of this request fetched along with its own
+    (`found`, as get_many returns them; SiteOptions.get): the version is worked out from
+    them when asked, without a round trip of its own."""
+    memo = request_memo.current()
+    if memo is not None and VERSION_KEY not in memo:
+        memo[_READ_AHEAD] = {key: found[key] for key in VERSION_KEYS if key in found}
+
+
+_READ_AHEAD = "inkwell:content:read-ahead"
+
+
+def _read_version(found=None):
     global _last_read
-    found = default_cache().get_many(_VERSION_KEYS)
+    if found is None:
+        found = default_cache().get_many(VERSION_KEYS)
     version, due = found.get(VERSION_KEY), found.get(DUE_KEY)
     if version is None:
         cache.add(VERSION_KEY, _new_version(), None)

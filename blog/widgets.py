@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import BigIntegerField, Count, OuterRef, Q, Subquery
 from django.db.models.functions import Cast, TruncMonth
 
-from . import discussion
+from . import discussion, freshness
 from .models import Category, Post, PostViews, Tag
 
 VERSION_KEY = "inkwell:widgets:version"
@@ -16,9 +16,11 @@ TIMEOUT = 300  # scheduled posts become due without any save: never trust the ca
 
 def invalidate():
     """A new version now and again once the change is committed, so data computed by another
-    process from the database as it was before the commit is never served as current."""
+    process from the database as it was before the commit is never served as current. The
+    content version moves too: what the widgets show, readers see (blog/freshness.py)."""
     _next_version()
     transaction.on_commit(_next_version)
+    freshness.content_changed()
 
 
 def _next_version():

@@ -8,7 +8,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from blog import freshness, widgets
+from blog import widgets
 from blog.models import PUBLISHED_STATUSES, Discussion, Post
 
 from .markup import render_comment_text
@@ -44,8 +44,7 @@ def render_text(sender, instance, update_fields=None, **kwargs):
 
 @receiver([post_save, post_delete], sender=Comment)
 def refresh_discussion(sender, instance, **kwargs):
-    discussion_changed(instance.object_pk)
-    freshness.content_changed()  # counts, recent comments, the post's page
+    discussion_changed(instance.object_pk)  # and the content version: counts, recent comments
 
 
 @receiver(post_save, sender=Post)

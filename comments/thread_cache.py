@@ -9,7 +9,9 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import translation
 
+from blog import freshness
 from blog.freshness import options_fingerprint
+from blog.version_memo import VersionMemo
 
 VERSION_KEY = "inkwell:discussion:{}"
 
@@ -19,13 +21,21 @@ def _new_version():
 
 
 def version(post_pk):
-    """The post's discussion version; a fresh one when the cache lost it, never an old one."""
-    key = VERSION_KEY.format(post_pk)
-    value = cache.get(key)
+    """The post's discussion version; a fresh one when the cache lost it, never an old one.
+    Each worker reads it once per content version: every change of a discussion moves the
+    content version too (discussion_changed)."""
+    content_version, value = _versions.get(post_pk)
     if value is None:
-        cache.add(key, _new_version(), None)
+        key = VERSION_KEY.format(post_pk)
         value = cache.get(key)
+        if value is None:
+            cache.add(key, _new_version(), None)
+            value = cache.get(key)
+        _versions.put(content_version, post_pk, value)
     return value
+
+
+_versions = VersionMemo(size=4096)
 
 
 def _bump(post_pk):
@@ -34,9 +44,11 @@ def _bump(post_pk):
 
 def discussion_changed(post_pk):
     """Make the post's rendered discussion stale now, and again once the change is committed:
-    a reader who loaded the comments before the commit may have cached them in between."""
+    a reader who loaded the comments before the commit may have cached them in between. The
+    content version moves after it, each time (its counts, recent comments, the post's page)."""
     _bump(post_pk)
     transaction.on_commit(lambda: _bump(post_pk))
+    freshness.content_changed()
 
 
 def fragment_key(post, options, comment_page=None, held_id=None):

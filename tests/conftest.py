@@ -82,3 +82,30 @@ def reader_headers():
 @pytest.fixture
 def post(db):
     return PostFactory()
+
+
+@pytest.fixture
+def own_redis(settings):
+    """The shared cache and the view buffer on a Redis database of this fixture's own (14 on
+    127.0.0.1), emptied before and after; what it hands back counts the round trips made to
+    Redis from then on (each command or pipeline sent)."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/14"
+    settings.CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": url}}
+    settings.INKWELL_VIEWS_BUFFER = url
+    server = redis.Redis.from_url(url)
+    server.flushdb()
+    sent = []
+    real_send = redis.connection.AbstractConnection.send_packed_command
+
+    def send(connection, command, *args, **kwargs):
+        sent.append(command)
+        return real_send(connection, command, *args, **kwargs)
+
+    redis.connection.AbstractConnection.send_packed_command = send
+    try:
+        yield sent
+    finally:
+        redis.connection.AbstractConnection.send_packed_command = real_send
+        server.flushdb()

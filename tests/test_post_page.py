@@ -132,6 +132,23 @@ def test_post_page_query_count_does_not_grow_with_comments(
         client.get(post.get_absolute_url(), headers=reader_headers)
 
 
+def test_a_signed_in_reader_costs_three_round_trips_to_redis(
+    client, own_redis, reader_headers, django_user_model
+):
+    post = PostFactory()
+    _threaded_comments(post, 20)
+    editor = django_user_model.objects.create_superuser("ed", "ed@example.com", "a long phrase 42")
+    client.force_login(editor)
+    client.get(post.get_absolute_url(), headers=reader_headers)  # fills the caches
+    own_redis.clear()
+    response = client.get(post.get_absolute_url(), headers=reader_headers)
+    assert (
+        'id="logout-form"' in response.content.decode() and "Views: 2" in response.content.decode()
+    )
+    # The options with the content version; the view counted; the session.
+    assert len(own_redis) == 3
+
+
 def test_drafts_pending_and_future_posts_are_404_to_readers(client):
     for status in (Status.DRAFT, Status.PENDING, Status.PRIVATE):
         post = PostFactory(status=status)

@@ -316,7 +316,9 @@ class SiteOptions(models.Model):
         memo = request_memo.current()
         if memo is not None and "options" in memo:
             return memo["options"]
-        found = cache.get_many([cls.CACHE_KEY, cls.VERSION_KEY])
+        # The content version, which nearly every request reads next, in the same trip.
+        found = cache.get_many([cls.CACHE_KEY, cls.VERSION_KEY, *freshness.VERSION_KEYS])
+        freshness.read_ahead(found)
         version = found.get(cls.VERSION_KEY)
         cached = found.get(cls.CACHE_KEY)
         if cached is not None and cached[0] == version:

@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 
 from django import template
 from django.core.cache import cache
@@ -11,7 +12,7 @@ from django.utils.safestring import mark_safe
 
 from .. import dates, fill, freshness, themes, widgets
 from ..models import Post
-from ..version_memo import VersionMemo
+from ..version_memo import VersionMemo, read_through
 
 ENTITY_RE = re.compile(r"(&#?\w+;)")
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -24,19 +25,33 @@ _fragments = VersionMemo(size=256, weigh=len, max_weight=8 * 1024 * 1024)
 def sidebar(context):
     """The sidebar, cached as HTML as long as its data (the search box shows `?s=` as typed)."""
     request, site = context["request"], context["site"]
+    if "s" in request.GET:
+        return _render_sidebar(request, site.widget_names)
+    fingerprint = freshness.options_fingerprint(site)
+    memo_key = (fingerprint, translation.get_language())  # the widgets chosen: a setting
+    version, kept = _sidebars.get(memo_key)
+    if kept is not None and time.monotonic() < kept[1]:
+        return mark_safe(kept[0])  # noqa: S308 - rendered by the theme's template
     names = site.widget_names
-    key = None
-    if "s" not in request.GET:
-        fingerprint = freshness.options_fingerprint(site)
-        key = f"{widgets.cache_key(names)}:html:{fingerprint}:{translation.get_language()}"
-        html = cache.get(key)
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 - rendered by the theme's template
-    template_ = themes.get_template(["sidebar.html"])
-    html = template_.render({"widgets": widgets.sidebar_data(names), "request": request})
-    if key:
+    key = f"{widgets.cache_key(names)}:html:{fingerprint}:{memo_key[1]}"
+    html = cache.get(key)
+    if html is None:
+        html = _render_sidebar(request, names)
         cache.set(key, html, widgets.TIMEOUT)
-    return html
+    _sidebars.put(version, memo_key, (html, time.monotonic() + SIDEBAR_KEPT_SECONDS))
+    return mark_safe(html)  # noqa: S308 - rendered by the theme's template
+
+
+# Each worker keeps the sidebar it last read for the content version, which every change of
+# the widgets' data moves (widgets.invalidate), and for a few seconds at most: the most viewed
+# posts change with views alone.
+SIDEBAR_KEPT_SECONDS = 10
+_sidebars = VersionMemo(size=64, weigh=lambda kept: len(kept[0]), max_weight=4 * 1024 * 1024)
+
+
+def _render_sidebar(request, names):
+    template_ = themes.get_template(["sidebar.html"])
+    return template_.render({"widgets": widgets.sidebar_data(names), "request": request})
 
 
 @register.filter
@@ -105,20 +120,19 @@ def adjacent_post(post, direction):
             f"inkwell:neighbours:{post.pk}:{post.published_at.timestamp()}:"
             f"{freshness.content_version()}"
         )
-        neighbours = cache.get(key)
-        if neighbours is None:
-            published = (
-                Post.objects.published().posts().only("post_type", "title", "slug", "published_at")
-            )
-            neighbours = {
-                "previous": published.filter(published_at__lt=post.published_at).first(),
-                "next": published.filter(published_at__gt=post.published_at)
-                .order_by("published_at")
-                .first(),
-            }
-            cache.set(key, neighbours, 86400)
+        neighbours = read_through(key, lambda: _neighbours(post), 86400)
         post.__dict__["_neighbours"] = neighbours
     return neighbours["previous" if direction == "previous" else "next"]
+
+
+def _neighbours(post):
+    published = Post.objects.published().posts().only("post_type", "title", "slug", "published_at")
+    return {
+        "previous": published.filter(published_at__lt=post.published_at).first(),
+        "next": published.filter(published_at__gt=post.published_at)
+        .order_by("published_at")
+        .first(),
+    }
 
 
 @register.filter
