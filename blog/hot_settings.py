@@ -18,9 +18,9 @@ _changes = 0  # settings changed so far: what was read before a change is read a
 class HotSettings:
     def __getattr__(self, name):
         changes = _changes
-        value = getattr(settings, name)
-        if changes == _changes:  # else read again next time: it may be the old value
-            self.__dict__[name] = value
+        value = self.__dict__[name] = getattr(settings, name)
+        if changes != _changes:  # changed meanwhile: it may be the old value, read it again
+            self.__dict__.pop(name, None)
         return value
 
 

@@ -232,37 +232,6 @@ def test_a_damaged_buffer_file_is_set_aside_and_counting_goes_on(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if ".damaged-" in p.name]
 
 
-def _buffer_in_boot(monkeypatch, path, boot):
-    monkeypatch.setattr(buffer, "_boot_id", lambda: boot)
-    return buffer.LMDBBuffer(str(path))
-
-
-def test_a_buffer_written_into_its_map_before_a_reboot_is_set_aside_unread(tmp_path, monkeypatch):
-    path = tmp_path / "views.lmdb"
-    before = _buffer_in_boot(monkeypatch, path, b"boot-1")
-    for _ in range(3):
-        before.add(8, DAY.isoformat())
-    before.close()
-    again = _buffer_in_boot(monkeypatch, path, b"boot-1")  # a worker restarted, same boot
-    assert again.pending_total(8)[0] == 3
-    again.close()
-    after = _buffer_in_boot(monkeypatch, path, b"boot-2")  # its pages may be torn
-    assert after.pending_total(8)[0] == 0
-    assert after.add(8, DAY.isoformat())[0] == 1
-    assert [p.name for p in tmp_path.iterdir() if ".earlier-boot-" in p.name]
-
-
-def test_views_in_a_buffer_written_to_its_file_survive_a_reboot(tmp_path, monkeypatch):
-    path = tmp_path / "views.lmdb"
-    before = _buffer_in_boot(monkeypatch, path, None)  # no boot id: written to the file
-    for _ in range(4):
-        before.add(9, DAY.isoformat())
-    before.close()
-    after = _buffer_in_boot(monkeypatch, path, b"boot-2")
-    assert after.pending_total(9)[0] == 4
-    assert not [p.name for p in tmp_path.iterdir() if ".earlier-boot-" in p.name]
-
-
 def test_a_flush_whose_lease_ran_out_leaves_the_next_flushs_views_alone(monkeypatch):
     buffer.add(5, DAY)
     monkeypatch.setattr(buffer, "LEASE_SECONDS", 0.001)

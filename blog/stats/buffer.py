@@ -16,7 +16,6 @@ anew (a lost Redis key, a new file) never repeats a generation a process still r
 """
 
 import contextlib
-import fcntl
 import logging
 import os
 import secrets
@@ -102,17 +101,7 @@ def discard():
 
 _COUNT = struct.Struct("<q")
 _LEASE = struct.Struct("<dq")  # until when, and whose
-GENERATION, LEASE, BOOT = b"generation", b"flush-lease", b"boot"
-BOOT_ID = "/proc/sys/kernel/random/boot_id"
-
-
-def _boot_id():
-    """The running system's boot id (Linux), or None."""
-    try:
-        with open(BOOT_ID, "rb") as source:
-            return source.read().strip() or None
-    except OSError:
-        return None
+GENERATION, LEASE = b"generation", b"flush-lease"
 
 
 def _count(value):
@@ -136,16 +125,12 @@ def _increase(txn, key, count):
 
 class LMDBBuffer:
     """The embedded default: an LMDB file every process maps into its memory. Counting a view
-    is a write transaction in that shared memory, without an fsync or a system call: a killed
-    process loses nothing it committed. Reading the pending views takes no lock. A SQLite file
-    cost a worker several times the CPU per view under load: each statement a hand-off of the
-    interpreter lock, and pages the other processes had changed read again.
-
-    Transactions write into the map itself (MDB_WRITEMAP): committing costs no write to the
-    file, but a crash of the machine could leave a file whose pages reached the disk in any
-    order. So the file holds the boot it was written in (the kernel's boot id), and one left by
-    an earlier boot is set aside unread: a crash of the machine loses the last second of views,
-    never the file. Where the system has no boot id, transactions are written to the file.
+    is a write transaction in that shared memory, without an fsync: a killed process loses
+    nothing it committed, a crash of the machine may lose the last seconds of views but leaves
+    the file whole (LMDB keeps that promise without MDB_WRITEMAP). Reading the pending views
+    takes no lock. A SQLite file cost a worker several times the CPU per view under load: each
+    statement a hand-off of the interpreter lock, and pages the other processes had changed
+    read again.
 
     Keys: b"t:<post>" a post's pending total, b"d:<post>:<day>" its views that day (_row reads
     them back)."""
@@ -156,50 +141,23 @@ class LMDBBuffer:
 
     def __init__(self, path):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        boot = _boot_id()
-        # One process at a time finds out whether the file can be used: two setting it aside
-        # at once could set aside the new one the other had just begun.
-        with open(f"{path}-opening", "a") as opening:
-            fcntl.flock(opening, fcntl.LOCK_EX)
-            self.env = self._usable(path, boot)
-            self.pending = self.env.open_db(b"pending")
-            self.flushing = self.env.open_db(b"flushing")
-            self.meta = self.env.open_db(b"meta")
-            with self.env.begin(write=True, db=self.pending) as txn:
-                txn.put(GENERATION, _COUNT.pack(_random()), overwrite=False, db=self.meta)
-                if boot is not None:
-                    txn.put(BOOT, boot, db=self.meta)
-                self._adopt_sqlite_buffer(txn, path)
-
-    def _usable(self, path, boot):
-        """The environment at `path`, opened anew if the file there is damaged or was written
-        into its map during an earlier boot."""
-        env = None
         try:
-            env = self._open(path, boot)
-            with env.begin(db=env.open_db(b"meta")) as txn:
-                written_in = txn.get(BOOT)  # None: new, or written to the file (whole)
-            if written_in is None or written_in == boot:
-                return env
-            logger.warning("the view buffer %s was left by an earlier boot; starting anew", path)
-            aside = f"{path}.earlier-boot-{int(time.time())}"
+            self.env = self._open(path)
         except self.BROKEN:
             logger.exception("the view buffer %s is damaged; starting a new one", path)
-            aside = f"{path}.damaged-{int(time.time())}"
-        if env is not None:
-            env.close()
-        os.replace(path, aside)
-        return self._open(path, boot)
+            with contextlib.suppress(FileNotFoundError):  # another process moved it first
+                os.replace(path, f"{path}.damaged-{int(time.time())}")
+            self.env = self._open(path)
+        self.pending = self.env.open_db(b"pending")
+        self.flushing = self.env.open_db(b"flushing")
+        self.meta = self.env.open_db(b"meta")
+        with self.env.begin(write=True, db=self.pending) as txn:
+            txn.put(GENERATION, _COUNT.pack(_random()), overwrite=False, db=self.meta)
+            self._adopt_sqlite_buffer(txn, path)
 
-    def _open(self, path, boot):
+    def _open(self, path):
         env = lmdb.open(
-            path,
-            subdir=False,
-            map_size=self.MAP_SIZE,
-            max_dbs=3,
-            max_readers=1024,
-            sync=False,
-            writemap=boot is not None,
+            path, subdir=False, map_size=self.MAP_SIZE, max_dbs=3, max_readers=1024, sync=False
         )
         env.reader_check()  # reader slots left by killed processes
         return env
