@@ -13,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import lmdb
 import pytest
 from django.conf import settings
 from django.db import connection
@@ -228,6 +229,17 @@ def test_a_damaged_buffer_file_is_set_aside_and_counting_goes_on(tmp_path):
     path = tmp_path / "views.lmdb"
     path.write_bytes(b"not a buffer at all " * 1000)
     store = buffer.LMDBBuffer(str(path))
+    assert store.add(1, DAY.isoformat())[0] == 1
+    assert [p.name for p in tmp_path.iterdir() if ".damaged-" in p.name]
+
+
+def test_a_buffer_whose_databases_are_damaged_is_set_aside_too(tmp_path):
+    path = str(tmp_path / "views.lmdb")
+    env = lmdb.open(path, subdir=False, max_dbs=3)
+    with env.begin(write=True) as txn:
+        txn.put(b"meta", b"not a database")  # where the buffer keeps its named database
+    env.close()
+    store = buffer.LMDBBuffer(path)
     assert store.add(1, DAY.isoformat())[0] == 1
     assert [p.name for p in tmp_path.iterdir() if ".damaged-" in p.name]
 

@@ -137,20 +137,22 @@ class LMDBBuffer:
 
     # Address space reserved, not disk: the file holds what is pending, a few pages.
     MAP_SIZE = 64 * 1024 * 1024
-    BROKEN = (lmdb.CorruptedError, lmdb.InvalidError, lmdb.PageNotFoundError)
+    BROKEN = (
+        lmdb.CorruptedError,
+        lmdb.InvalidError,
+        lmdb.PageNotFoundError,
+        lmdb.IncompatibleError,  # a database's entry is not a database (a flipped bit)
+    )
 
     def __init__(self, path):
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         try:
-            self.env = self._open(path)
+            self._open(path)
         except self.BROKEN:
             logger.exception("the view buffer %s is damaged; starting a new one", path)
             with contextlib.suppress(FileNotFoundError):  # another process moved it first
                 os.replace(path, f"{path}.damaged-{int(time.time())}")
-            self.env = self._open(path)
-        self.pending = self.env.open_db(b"pending")
-        self.flushing = self.env.open_db(b"flushing")
-        self.meta = self.env.open_db(b"meta")
+            self._open(path)
         with self.env.begin(write=True, db=self.pending) as txn:
             txn.put(GENERATION, _COUNT.pack(_random()), overwrite=False, db=self.meta)
             self._adopt_sqlite_buffer(txn, path)
@@ -159,8 +161,15 @@ class LMDBBuffer:
         env = lmdb.open(
             path, subdir=False, map_size=self.MAP_SIZE, max_dbs=3, max_readers=1024, sync=False
         )
-        env.reader_check()  # reader slots left by killed processes
-        return env
+        try:
+            env.reader_check()  # reader slots left by killed processes
+            self.pending = env.open_db(b"pending")
+            self.flushing = env.open_db(b"flushing")
+            self.meta = env.open_db(b"meta")
+        except BaseException:
+            env.close()  # a damaged file is set aside and opened anew, in this process
+            raise
+        self.env = env
 
     def _adopt_sqlite_buffer(self, txn, path):
         """Views left in the SQLite file that held the buffer before (`views-buffer.sqlite3`),
