@@ -74,6 +74,24 @@ def split(content):
     return parts
 
 
+def splice(content, pieces):
+    """`content` (bytes) with each "kept" marker replaced by its piece of `pieces` (bytes, by
+    the marker's number): large fragments a template left out of its own string joins
+    ({% kept … spliced %}), put in once. Every other marker stays for `fill`."""
+    if not pieces:
+        return content
+    parts = split(content)
+    joined = [parts[0]]
+    for start in range(1, len(parts) - 1, 3):
+        name, argument, text = parts[start : start + 3]
+        if name == b"kept":
+            joined.append(pieces[int(argument)])
+        else:
+            joined.append(marker(name.decode(), argument.decode()).encode())
+        joined.append(text)
+    return b"".join(joined)
+
+
 def fill(request, content, values=None):
     """`content` (bytes, or its `split` parts) with every marker replaced: by `values[name]`
     when given, else by the registered filler."""

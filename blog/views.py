@@ -150,6 +150,7 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
         "tags": entry.tags.all() if entry.pk else [],
         **(extra or {}),
     }
+    request.kept_splices = []  # the large kept fragments, put in as bytes (fill_response)
     response = themes.render(request, templates, context, headers=headers)
     response.add_post_render_callback(lambda done: fill_response(request, done, views))
     response.views_of = (entry.pk, counted)  # a page served from the page cache counts too
@@ -161,9 +162,11 @@ def render_entry(request, entry, templates, page=1, comment_page=None, count_vie
 
 def fill_response(request, response, views):
     """This response's own values in place of the markers; the page as rendered, markers and
-    all, stays on `response.unfilled_content` for the page cache."""
-    response.unfilled_content = response.content
-    response.content = fill.fill(request, response.content, {"views": views})
+    all (its spliced fragments put in), stays on `response.unfilled_content` for the page
+    cache."""
+    content = fill.splice(response.content, getattr(request, "kept_splices", ()))
+    response.unfilled_content = content
+    response.content = fill.fill(request, content, {"views": views})
 
 
 @require_POST

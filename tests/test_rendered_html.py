@@ -9,6 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from blog import fill
 from blog.models import SiteOptions
 from comments.models import Comment
 from tests.factories import CommentFactory, PostFactory, comment_form_data, site_options
@@ -318,6 +319,34 @@ def test_kept_fragments_carry_each_responses_own_script_nonce(client):
         assert f'<script type="application/ld+json" nonce="{nonce}">' in html
         nonces.append(nonce)
     assert nonces[0] != nonces[1]
+
+
+def test_the_kept_discussion_is_put_in_whole_for_every_reader(client, admin_user, settings):
+    settings.INKWELL_PAGE_CACHE = True  # the page kept for other readers holds it too
+    post = PostFactory()
+    CommentFactory(content_object=post, comment="First of the thread.")
+    CommentFactory(content_object=post, comment="Second of the thread.")
+    editor = Client()
+    editor.force_login(admin_user)
+    markers = fill.marker("").split(".")[0]
+    served = []
+    for reader in (client, client, editor, editor):
+        response = reader.get(post.get_absolute_url(), headers=READER)
+        served.append(response.get("X-Inkwell-Cache"))
+        html = response.content.decode()
+        assert html.count("First of the thread.") == 1 and "Second of the thread." in html
+        assert html.index("First of the thread.") < html.index('id="respond"')
+        assert markers not in html
+    assert served == ["miss", "hit", None, None]
+
+
+def test_only_the_kept_fragments_are_spliced_and_other_markers_stay():
+    thread = b"<ol>a thread</ol>"
+    content = f"<p>{fill.marker('views')}</p>{fill.marker('kept', 0)}<p>end</p>".encode()
+    assert fill.splice(content, [thread]) == (
+        f"<p>{fill.marker('views')}</p><ol>a thread</ol><p>end</p>".encode()
+    )
+    assert fill.splice(content, []) == content
 
 
 def test_kept_fragments_follow_the_host_the_reader_asked(client, settings):

@@ -19,6 +19,16 @@ JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0
 
 register = template.Library()
 _fragments = VersionMemo(size=256, weigh=len, max_weight=8 * 1024 * 1024)
+_fragment_bytes = VersionMemo(size=64, weigh=len, max_weight=16 * 1024 * 1024)
+
+
+def _encoded(version, key, html):
+    """A kept fragment as bytes, encoded once while the content version stays."""
+    found = _fragment_bytes.get(key)[1]
+    if found is None:
+        found = html.encode()
+        _fragment_bytes.put(version, key, found)
+    return found
 
 
 @register.simple_tag(takes_context=True)
@@ -152,22 +162,33 @@ register.filter("wpdate", dates.wp_format)
 
 @register.tag
 def kept(parser, token):
-    """`{% kept "name" value… %}…{% endkept %}`: the enclosed HTML rendered once for each set
-    of values while the site's content version stays the same, then kept in this worker's
-    memory (blog/version_memo.py). The values must name everything the fragment shows that
-    the content version does not (the post, its page, the host, what the reader may do); the
-    CSP nonce is kept as a marker, and a fragment holding a CSRF token is never kept."""
+    """`{% kept "name" value… [spliced] %}…{% endkept %}`: the enclosed HTML rendered once for
+    each set of values while the site's content version stays the same, then kept in this
+    worker's memory (blog/version_memo.py). The values must name everything the fragment
+    shows that the content version does not (the post, its page, the host, what the reader may
+    do); the CSP nonce is kept as a marker, and a fragment holding a CSRF token is never kept.
+
+    `spliced`, for a large fragment (a post's comments): on a page that asks for it
+    (blog/views.py render_entry) the fragment stays out of the template's string joins and is
+    put into the response's bytes once, as they are filled (blog/fill.py splice). Only for a
+    block that no {% cache %} or other {% kept %} encloses: those would keep the marker."""
     name, *values = token.split_contents()[1:]
+    spliced = bool(values) and values[-1] == "spliced"
+    if spliced:
+        values.pop()
     nodelist = parser.parse(("endkept",))
     parser.delete_first_token()
     return KeptNode(
-        nodelist, parser.compile_filter(name), [parser.compile_filter(v) for v in values]
+        nodelist,
+        parser.compile_filter(name),
+        [parser.compile_filter(v) for v in values],
+        spliced,
     )
 
 
 class KeptNode(template.Node):
-    def __init__(self, nodelist, name, values):
-        self.nodelist, self.name, self.values = nodelist, name, values
+    def __init__(self, nodelist, name, values, spliced=False):
+        self.nodelist, self.name, self.values, self.spliced = nodelist, name, values, spliced
 
     def render(self, context):
         if context.get("is_preview"):  # unsaved changes under a saved entry's key
@@ -180,10 +201,17 @@ class KeptNode(template.Node):
         version, html = _fragments.get(key)
         marker = fill.marker("csp-nonce")
         request = context.get("request")
-        if html is None:
+        kept = html is not None
+        if not kept:
             html = fill.mark_nonce(request, self.nodelist.render(context))
-            if not fill.holds_raw_token(html.encode()):
+            kept = not fill.holds_raw_token(html.encode())
+            if kept:
                 _fragments.put(version, key, html)
+        splices = getattr(request, "kept_splices", None)
+        if self.spliced and splices is not None:
+            # Its nonce markers are filled with the rest of the page's.
+            splices.append(_encoded(version, key, html) if kept else html.encode())
+            return mark_safe(fill.marker("kept", len(splices) - 1))  # noqa: S308 - a marker
         if marker in html:
             html = html.replace(marker, str(getattr(request, "csp_nonce", "")))
         return mark_safe(html)  # noqa: S308 - rendered by the theme's template
