@@ -165,12 +165,20 @@ class PageReplayApp:
 
     def replay(self, environ, version, replay, secret, start_response):
         """The kept page, or None (nothing sent, no view counted) when the content version is
-        no longer `version`, the one it was kept under."""
+        no longer `version`, the one it was kept under: checked in the same round trip as the
+        count where Redis holds both (counter.count_view_at), else read here."""
         headers = list(replay.headers)
         values = {}
+        counts = self.counts_a_view(environ, replay)
+        if not counts and freshness.content_version() != version:
+            return None
         if replay.counted is not None:
+            post_pk = replay.counted[0]
             try:
-                views = self.count(environ, version, replay)
+                if counts:
+                    views = counter.count_view_at(version, post_pk, counter.today(replay.tzinfo))
+                else:
+                    views = counter.current_views(page_cache.CountedPost(post_pk))
             except DatabaseError:
                 # Django's end of request closes a connection that failed, for the next one.
                 signals.request_finished.send(sender=self.__class__)
@@ -178,8 +186,6 @@ class PageReplayApp:
             if views is None:
                 return None
             values["views"] = views
-        elif freshness.content_version() != version:
-            return None
         if replay.uses_csrf:
             # As Django's get_token: a new secret for a new reader, and the cookie sent again
             # to renew its expiry whenever a form uses it.
@@ -195,12 +201,9 @@ class PageReplayApp:
         start_response("200 OK", headers)
         return [body]
 
-    def count(self, environ, version, replay):
-        """The view counted and the live count, or None once `version` is not current: the
-        version is checked in the same round trip as the count where Redis holds both."""
-        post_pk, counts = replay.counted
-        if counts and not counter.is_bot(environ.get("HTTP_USER_AGENT")):
-            return counter.count_view_at(version, post_pk, counter.today(replay.tzinfo))
-        if freshness.content_version() != version:
-            return None
-        return counter.current_views(page_cache.CountedPost(post_pk))
+    @staticmethod
+    def counts_a_view(environ, replay):
+        """Whether this load is a reader's view of a post the page counts."""
+        if replay.counted is None or not replay.counted[1]:
+            return False
+        return not counter.is_bot(environ.get("HTTP_USER_AGENT"))

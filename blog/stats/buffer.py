@@ -27,8 +27,6 @@ import time
 import lmdb
 import redis
 
-from config import process
-
 from ..hot_settings import hot
 
 LEASE_SECONDS = 60
@@ -41,11 +39,11 @@ def _random():
 
 
 def _store():
-    location = hot.INKWELL_VIEWS_BUFFER
+    location = hot.INKWELL_VIEWS_BUFFER  # a forked child starts without its parent's stores
     if location.startswith(("redis://", "rediss://", "unix://")):
-        kind, key = RedisBuffer, (location, process.pid(), threading.get_ident())
+        kind, key = RedisBuffer, (location, threading.get_ident())
     else:  # LMDB allows one environment a process, which its threads share
-        kind, key = LMDBBuffer, (location, process.pid())
+        kind, key = LMDBBuffer, location
     store = _stores.get(key)
     if store is None:
         with _opening:
