@@ -9,7 +9,6 @@ be taken for one.
 import functools
 import re
 
-from django.middleware.csrf import get_token
 from django.utils.crypto import salted_hmac
 
 from . import csrf_tokens
@@ -115,11 +114,11 @@ def fill(request, content, values=None):
 
 
 def _csrf_token(request, argument):
-    """What Django's get_token returns (and the cookie it asks for), masked in one read of the
-    random source (blog/csrf_tokens.py) instead of one per character."""
+    """What Django's get_token returns, and the cookie it asks for: the secret drawn and masked
+    in one read of the random source each (blog/csrf_tokens.py) instead of one per character."""
     if "CSRF_COOKIE" not in request.META:
-        return get_token(request)  # a new secret and its cookie
-    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # renews the cookie's expiry
+        request.META["CSRF_COOKIE"] = csrf_tokens.new_secret()  # a new reader's
+    request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # sets the cookie, or renews its expiry
     return csrf_tokens.masked(request.META["CSRF_COOKIE"])
 
 

@@ -196,7 +196,7 @@ TASKS = {
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "wordpress.auth.ApplicationPasswordBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "blog.auth_backends.ModelBackend",
 ]
 INKWELL_LOGIN_FAILURE_LIMIT = 10
 INKWELL_LOGIN_COOLOFF = datetime.timedelta(

@@ -6,8 +6,8 @@ import base64
 import binascii
 
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.backends import ModelBackend
 
+from blog.auth_backends import ModelBackend
 from blog.clients import client_ip
 
 from .models import ApplicationPassword

@@ -1,0 +1,100 @@
+"""Who a signed-in page is served to: the session's user, read again on every page (one query),
+so an editor deactivated, deleted or whose password changed elsewhere is signed out at once,
+and sessions signed in before the upgrade that moved the backend stay signed in."""
+
+import pytest
+from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.cached_db import SessionStore
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tests.factories import PostFactory, UserFactory
+
+READER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+
+
+def signed_in(response):
+    return 'id="logout-form"' in response.content.decode()
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="marta", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def post(db):
+    return PostFactory(title="Signed in or not")
+
+
+def load(client, post):
+    response = client.get(post.get_absolute_url(), headers={"User-Agent": READER})
+    assert response.status_code == 200
+    return response
+
+
+def test_a_signed_in_editor_costs_one_query_and_is_shown_signed_in(
+    client, editor, post, django_assert_max_num_queries
+):
+    client.force_login(editor)
+    load(client, post)
+    with django_assert_max_num_queries(1):
+        response = load(client, post)
+    assert signed_in(response) and editor.get_full_name() in response.content.decode()
+
+
+def test_an_editor_deactivated_is_signed_out_at_the_next_page(client, editor, post):
+    client.force_login(editor)
+    assert signed_in(load(client, post))
+    get_user_model().objects.filter(pk=editor.pk).update(is_active=False)
+    assert not signed_in(load(client, post))
+
+
+def test_an_editor_deleted_is_signed_out_at_the_next_page(client, editor, post):
+    client.force_login(editor)
+    assert signed_in(load(client, post))
+    editor.delete()
+    assert not signed_in(load(client, post))
+
+
+def test_a_password_changed_elsewhere_signs_the_other_sessions_out(client, editor, post):
+    client.force_login(editor)
+    assert signed_in(load(client, post))
+    editor.set_password("another long pass phrase 7")
+    editor.save()
+    assert not signed_in(load(client, post))
+
+
+def test_a_session_naming_a_user_who_is_gone_reads_as_signed_out(client, editor, post):
+    client.force_login(editor)
+    session = client.session
+    session[SESSION_KEY] = str(editor.pk + 1000)
+    session.save()
+    assert not signed_in(load(client, post))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sessions_signed_in_through_djangos_backend_stay_signed_in_after_the_upgrade(client):
+    executor = MigrationExecutor(connection)
+    before = [("blog", "0018_import_progress_labels")]
+    after = executor.loader.graph.leaf_nodes()  # every later migration too: the suite goes on
+    executor.migrate(before)
+    editor = get_user_model().objects.create_user("olek", password="a long pass phrase 42")
+    store = SessionStore()
+    store.update(
+        {
+            SESSION_KEY: str(editor.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            "_auth_user_hash": editor.get_session_auth_hash(),
+        }
+    )
+    store.create()
+    store.load()  # now in the cache too, as a session in use would be
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    client.cookies["sessionid"] = store.session_key
+    assert signed_in(load(client, PostFactory(title="After the upgrade")))
+    assert SessionStore(store.session_key).load()[BACKEND_SESSION_KEY] == (
+        "blog.auth_backends.ModelBackend"
+    )
