@@ -304,9 +304,7 @@ class RedisBuffer:
     """
 
     def __init__(self, url):
-        # One per thread (_store): it keeps its connection rather than taking one from a pool
-        # and giving it back for each view counted.
-        self.redis = redis.Redis.from_url(url, single_connection_client=True)
+        self.redis = redis.Redis.from_url(url)
         self._count_if = self.redis.register_script(self.COUNT_IF)
 
     def add(self, post_id, day):
