@@ -1,13 +1,13 @@
 """Who a signed-in page is served to: the session's user, read again on every page (one query),
 so an editor deactivated, deleted or whose password changed elsewhere is signed out at once,
-and sessions signed in before the upgrade that moved the backend stay signed in."""
+and sessions signed in before Inkwell had its own backend stay signed in."""
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.cached_db import SessionStore
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
+from blog.auth_backends import ModelBackend
 from tests.factories import PostFactory, UserFactory
 
 READER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
@@ -73,13 +73,9 @@ def test_a_session_naming_a_user_who_is_gone_reads_as_signed_out(client, editor,
     assert not signed_in(load(client, post))
 
 
-@pytest.mark.django_db(transaction=True)
-def test_sessions_signed_in_through_djangos_backend_stay_signed_in_after_the_upgrade(client):
-    executor = MigrationExecutor(connection)
-    before = [("blog", "0018_import_progress_labels")]
-    after = executor.loader.graph.leaf_nodes()  # every later migration too: the suite goes on
-    executor.migrate(before)
-    editor = get_user_model().objects.create_user("olek", password="a long pass phrase 42")
+def test_sessions_signed_in_through_djangos_backend_stay_signed_in_after_the_upgrade(
+    client, editor, post
+):
     store = SessionStore()
     store.update(
         {
@@ -89,12 +85,25 @@ def test_sessions_signed_in_through_djangos_backend_stay_signed_in_after_the_upg
         }
     )
     store.create()
-    store.load()  # now in the cache too, as a session in use would be
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(after)
     client.cookies["sessionid"] = store.session_key
-    assert signed_in(load(client, PostFactory(title="After the upgrade")))
+    assert signed_in(load(client, post))
     assert SessionStore(store.session_key).load()[BACKEND_SESSION_KEY] == (
         "blog.auth_backends.ModelBackend"
     )
+    assert signed_in(load(client, post))
+
+
+def test_the_signed_in_user_is_read_as_the_orm_reads_it(editor, settings):
+    settings.TIME_ZONE = "Europe/Warsaw"  # stored dates are UTC either way
+    editor.last_login = timezone.now()
+    editor.save()
+    read = ModelBackend().get_user(editor.pk)
+    expected = get_user_model()._default_manager.get(pk=editor.pk)
+    for field in get_user_model()._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(expected, field.attname), field.name
+    assert timezone.is_aware(read.date_joined) and timezone.is_aware(read.last_login)
+    assert read._state.adding is False and read._state.db == expected._state.db
+
+
+def test_an_id_no_user_can_have_is_no_user(db):
+    assert ModelBackend().get_user(2**70) is None
