@@ -87,11 +87,12 @@ def post(db):
 @pytest.fixture
 def own_redis(settings):
     """The shared cache and the view buffer on a Redis database of this fixture's own (14 on
-    127.0.0.1), emptied before and after; what it hands back counts the round trips made to
-    Redis from then on (each command or pipeline sent)."""
+    127.0.0.1, or INKWELL_TEST_OWN_REDIS for runs side by side), emptied before and after;
+    what it hands back counts the round trips made to Redis from then on (each command or
+    pipeline sent)."""
     import redis
 
-    url = "redis://127.0.0.1:6379/14"
+    url = os.environ.get("INKWELL_TEST_OWN_REDIS", "redis://127.0.0.1:6379/14")
     settings.CACHES = {"default": {"BACKEND": "config.redis_cache.RedisCache", "LOCATION": url}}
     settings.INKWELL_VIEWS_BUFFER = url
     server = redis.Redis.from_url(url)
