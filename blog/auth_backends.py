@@ -20,12 +20,12 @@ class ModelBackend(backends.ModelBackend):
                 cursor.execute(sql, [pk])
             except OverflowError:  # an id SQLite cannot hold: no such user, as for the ORM
                 return None
-            rows = cursor.fetchall()
-        if not rows:
+            row = cursor.fetchone()
+        if row is None:
             return None
         if converters:  # the database's values as the ORM returns them (SQLite's dates)
-            rows = compiler.apply_converters(rows, converters)
-        user = model.from_db(connection.alias, names, next(iter(rows)))
+            row = next(compiler.apply_converters([row], converters))
+        user = model.from_db(connection.alias, names, row)
         return user if self.user_can_authenticate(user) else None
 
 
