@@ -123,6 +123,7 @@ def test_view_counts_are_exact_across_both_servers(servers):
     for _ in range(10):
         assert fetch(a, a.post)[0] == 200
         assert fetch(b, b.post)[0] == 200
+    time.sleep(0.5)  # every worker shows the others' views once it pushed its own (0.1 s)
     shown = int(re.search(r"Views: (\d+)", fetch(b, b.post)[1]).group(1))
     assert shown == before + 21
     dashboard = b.admin("boss", PASSWORD).open(b.url + "/admin/").read().decode()

@@ -1,7 +1,8 @@
 """Views counted but not yet written to the database, shared by every process of the site: a
 Redis hash with REDIS_URL, else a small LMDB file under INKWELL_VAR_DIR that every process maps
-into its memory (settings.INKWELL_VIEWS_BUFFER). A worker killed at any moment loses nothing it
-counted.
+into its memory (settings.INKWELL_VIEWS_BUFFER). A worker killed at any moment loses nothing the
+buffer holds; on LMDB each worker adds its views a tenth of a second at a time
+(blog/stats/held.py).
 
 Each entry holds, per post and day, the views for the daily breakdown and for the post's total
 (blog/stats/counter.py writes no view to the database itself). `flush()` moves everything into
@@ -28,6 +29,7 @@ import lmdb
 import redis
 
 from ..hot_settings import hot
+from .held import HeldViews
 
 LEASE_SECONDS = 60
 
@@ -42,13 +44,36 @@ def _store():
     location = hot.INKWELL_VIEWS_BUFFER  # a forked child starts without its parent's stores
     if location.startswith(("redis://", "rediss://", "unix://")):
         kind, key = RedisBuffer, (location, threading.get_ident())
-    else:  # LMDB allows one environment a process, which its threads share
-        kind, key = LMDBBuffer, location
+    elif holds_views():  # LMDB allows one environment a process, which its threads share
+        kind, key = _held_lmdb, (location, "held")
+    else:
+        kind, key = _lmdb, location
     store = _stores.get(key)
     if store is None:
         with _opening:
             store = _stores.get(key) or _stores.setdefault(key, kind(location))
     return store
+
+
+def holds_views():
+    """Whether this process holds the views it counts for a moment (blog/stats/held.py): on
+    the embedded default, where a thread pushes them (INKWELL_VIEWS_FLUSH_SECONDS set)."""
+    return bool(hot.INKWELL_VIEWS_HOLD_SECONDS and hot.INKWELL_VIEWS_FLUSH_SECONDS)
+
+
+def _lmdb(location):
+    return _stores.get(location) or _stores.setdefault(location, LMDBBuffer(location))
+
+
+def _held_lmdb(location):
+    return HeldViews(_lmdb(location))
+
+
+def push():
+    """Add the views this process holds to the shared buffer."""
+    store = _store()
+    if isinstance(store, HeldViews):
+        store.push()
 
 
 _stores = {}
@@ -207,6 +232,13 @@ class LMDBBuffer:
             flushing = _count(txn.get(total, db=self.flushing))
             generation = _count(txn.get(GENERATION, db=self.meta))
         return pending + flushing, generation
+
+    def add_many(self, views):
+        """Add `views`, {(post_id, day): count}, in one write."""
+        with self.env.begin(write=True, db=self.pending) as txn:
+            for (post_id, day), count in views.items():
+                _increase(txn, _total_key(post_id), count)
+                _increase(txn, _day_key(post_id, day), count)
 
     def pending_total(self, post_id):
         total = _total_key(post_id)

@@ -1,8 +1,10 @@
 """Counting a post's views without a database write per view: each counted load goes into the
 shared buffer (blog/stats/buffer.py: Redis with REDIS_URL, else a small LMDB file every
 process maps), which a thread in each process writes to PostViews and the daily breakdown
-every INKWELL_VIEWS_FLUSH_SECONDS and at exit. A killed worker loses nothing it counted. The
-count shown is the stored total plus the views still buffered, never below what is stored.
+every INKWELL_VIEWS_FLUSH_SECONDS and at exit. On the embedded default each worker first holds
+its views for INKWELL_VIEWS_HOLD_SECONDS (blog/stats/held.py): a worker killed with SIGKILL
+loses at most those. The count shown is the stored total plus the views still buffered (and
+those the worker holds), never below what is stored.
 """
 
 import datetime

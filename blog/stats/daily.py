@@ -2,9 +2,10 @@
 
 Each counted view goes into the buffer shared by every process (blog/stats/buffer.py: Redis
 with REDIS_URL, else an LMDB file under INKWELL_VAR_DIR), so the post page pays no write to the
-content database for it and a killed worker loses nothing. `flush()` writes what every process
-counted: a thread in each process does so every INKWELL_VIEWS_FLUSH_SECONDS, the admin's charts
-before they are drawn, and each process at exit.
+content database for it and a killed worker loses nothing it put there (on LMDB, what it
+counted more than INKWELL_VIEWS_HOLD_SECONDS ago: blog/stats/held.py). `flush()` writes what
+every process counted: a thread in each process does so every INKWELL_VIEWS_FLUSH_SECONDS, the
+admin's charts before they are drawn, and each process at exit.
 """
 
 import atexit
@@ -103,25 +104,33 @@ _flusher = {"pid": None}
 
 def _start_flusher():
     """One daemon thread a process writes the buffer every INKWELL_VIEWS_FLUSH_SECONDS (0: none,
-    as in the tests, which flush when they mean to)."""
+    as in the tests, which flush when they mean to), and pushes the views the process holds
+    every INKWELL_VIEWS_HOLD_SECONDS (blog/stats/held.py)."""
     seconds = hot.INKWELL_VIEWS_FLUSH_SECONDS
     if not seconds or _flusher["pid"] == process.pid():
         return
     _flusher["pid"] = process.pid()
+    hold = hot.INKWELL_VIEWS_HOLD_SECONDS if buffer.holds_views() else seconds
     threading.Thread(
-        target=_flush_every, args=(seconds,), name="views-flusher", daemon=True
+        target=_flush_every, args=(seconds, min(hold, seconds)), name="views-flusher", daemon=True
     ).start()
 
 
-def _flush_every(seconds):
+def _flush_every(seconds, push_seconds):
     stop = threading.Event()
-    while not stop.wait(seconds):
+    flush_at = time.monotonic() + seconds
+    while not stop.wait(push_seconds):
         try:
-            flush(wait=0)
+            if time.monotonic() < flush_at:
+                buffer.push()
+                continue
+            flush_at = time.monotonic() + seconds
+            try:
+                flush(wait=0)  # pushes first
+            finally:
+                connection.close()
         except Exception:
             logger.exception("view buffer flush failed")
-        finally:
-            connection.close()
 
 
 def _flush_at_exit():
