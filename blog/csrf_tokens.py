@@ -68,8 +68,19 @@ def is_secret(value):
 
 def masked(secret):
     """The token for a form: the secret under a fresh mask, as Django's get_token returns it."""
-    mask = _random_indexes(CSRF_SECRET_LENGTH)
-    secret_indexes = secret.encode().translate(_CHAR_TO_INDEX)
+    return _masked(secret.encode().translate(_CHAR_TO_INDEX), _random_indexes(CSRF_SECRET_LENGTH))
+
+
+def new_secret_and_token():
+    """A new reader's secret and a token for a form, as new_secret() and masked(secret) give
+    them, from one draw of random characters."""
+    drawn = _random_indexes(2 * CSRF_SECRET_LENGTH)
+    secret_indexes = drawn[:CSRF_SECRET_LENGTH]
+    secret = secret_indexes.translate(_INDEX_TO_CHAR).decode()
+    return secret, _masked(secret_indexes, drawn[CSRF_SECRET_LENGTH:])
+
+
+def _masked(secret_indexes, mask):
     sums = int.from_bytes(secret_indexes, "big") + int.from_bytes(mask, "big")
     cipher = sums.to_bytes(CSRF_SECRET_LENGTH, "big").translate(_SUM_TO_CHAR)
     return (mask.translate(_INDEX_TO_CHAR) + cipher).decode()

@@ -21,6 +21,7 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
 
 from . import fill, freshness
+from .hot_settings import hot
 from .models import PASSWORD_COOKIE
 from .stats import counter
 
@@ -84,7 +85,7 @@ def may_use(request):
 
 def cookies_allow(cookies):
     """Whether a reader with these cookies may get kept pages (none of them their own)."""
-    if settings.SESSION_COOKIE_NAME in cookies or PASSWORD_COOKIE in cookies:
+    if hot.SESSION_COOKIE_NAME in cookies or PASSWORD_COOKIE in cookies:
         return False
     return not any(name.startswith(PERSONAL_COOKIE_PREFIXES) for name in cookies)
 

@@ -189,9 +189,11 @@ class PageReplayApp:
         if replay.uses_csrf:
             # As Django's get_token: a new secret for a new reader, and the cookie sent again
             # to renew its expiry whenever a form uses it.
-            secret = secret or csrf_tokens.new_secret()
+            if secret is None:
+                secret, values["csrf"] = csrf_tokens.new_secret_and_token()
+            else:
+                values["csrf"] = csrf_tokens.masked(secret)
             headers.append(("Set-Cookie", self.csrf_cookie(secret)))
-            values["csrf"] = csrf_tokens.masked(secret)
         nonce = ""
         if replay.uses_nonce:  # as django-csp makes it
             nonce = values["csp-nonce"] = base64.b64encode(random_pool.take(16)).decode()

@@ -1,5 +1,6 @@
 """The Leave a Reply form, with WordPress's field names, limits and error texts."""
 
+import base64
 import functools
 import time
 
@@ -10,7 +11,7 @@ from django.core.cache import cache
 from django.core.validators import URLValidator
 from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django_comments.forms import CommentSecurityForm
 from django_comments_xtd.forms import XtdCommentForm
@@ -33,8 +34,7 @@ TOKEN_MAX_AGE = 2 * 3600
 def make_token(post_pk, issued=None):
     """A signed, single-use token: which post, a nonce, when the form was served."""
     issued = int(time.time() if issued is None else issued)
-    payload = f"{post_pk}:{random_pool.token_urlsafe(12)}:{issued}"
-    return _signer().sign(payload)
+    return _signer().sign(f"{post_pk}:{random_pool.token_urlsafe(12)}:{issued}")
 
 
 def _signer():
@@ -61,6 +61,13 @@ class TokenSigner(signing.Signer):
         mac.update(force_bytes(value))
         return signing.b64_encode(mac.digest()).decode()
 
+    def sign(self, value):
+        # Signer.sign's result, without its formatting and conversions: a token is signed
+        # for every page served with the form (tokens are ASCII).
+        mac = self._mac.copy()
+        mac.update(value.encode())
+        return f"{value}{self.sep}{base64.urlsafe_b64encode(mac.digest()).rstrip(b'=').decode()}"
+
 
 @functools.lru_cache(maxsize=256)
 def _timed_fields(secret_key, post_pk, timestamp):
@@ -81,7 +88,8 @@ def one_time_fields(request, post_pk):
     come from a cache): when it was served, signed as django-comments checks it, and the
     single-use token. Every value is digits, hex or URL-safe base64, nothing to escape."""
     timestamp = int(time.time())
-    return mark_safe(  # noqa: S308 - digits, hex and URL-safe base64 only
+    # SafeString, as mark_safe makes it without its check for lazy strings on every page.
+    return SafeString(  # digits, hex and URL-safe base64 only
         _timed_fields(hot.SECRET_KEY, str(post_pk), str(timestamp))
         + f'<input type="hidden" name="token" value="{make_token(post_pk, timestamp)}" '
         'id="id_token">'

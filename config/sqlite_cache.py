@@ -12,7 +12,6 @@ pickled. The connection is opened per thread and process and kept open.
 """
 
 import functools
-import mmap
 import os
 import pickle
 import sqlite3
@@ -22,6 +21,7 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
 from . import process
+from .change_mark import ChangeMark
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS cache "
@@ -51,6 +51,12 @@ def _decode(value):
 IMMUTABLE = frozenset({str, bytes, float, bool, type(None)})
 
 
+def _small_and_immutable(value):
+    if type(value) in (str, bytes):
+        return len(value) <= READ_BYTES_KEPT
+    return type(value) in IMMUTABLE or type(value) is int
+
+
 class Unpickled:
     __slots__ = ("value",)
 
@@ -65,42 +71,6 @@ def _kept(value):
         return value, value
     unpickled = Unpickled(pickle.loads(value))
     return unpickled, (unpickled if type(unpickled.value) in IMMUTABLE else value)
-
-
-class ChangeMark:
-    """A random number in a small file beside the cache, mapped into every process's memory and
-    set anew after each write to the cache, by any process: a thread that saw the same mark
-    before reading a row knows the row is still current, without a call into SQLite (which
-    gives up the interpreter lock, a costly hand-off between a worker's busy threads).
-
-    A new random mark, not a counter, so two writers need no lock: whichever writes last, the
-    mark differs from any a reader saw before the commits. A process killed between its commit
-    and the mark leaves rows stale for the others until the next write, or READS_KEPT_SECONDS."""
-
-    SIZE = 8
-
-    def __init__(self, path):
-        self._path = path
-        self._pid = None
-
-    def _map(self):
-        if self._pid != process.pid():  # mapped afresh in a forked child
-            fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                if os.fstat(fd).st_size < self.SIZE:
-                    os.ftruncate(fd, self.SIZE)
-                self._mapped = mmap.mmap(fd, self.SIZE)
-            finally:
-                os.close(fd)
-            self._pid = process.pid()
-        return self._mapped
-
-    def read(self):
-        return self._map()[: self.SIZE]
-
-    def move(self):
-        # Not the random module: a program that seeds it (a test library does) would repeat marks.
-        self._map()[: self.SIZE] = os.urandom(self.SIZE)
 
 
 class SQLiteCache(BaseCache):
@@ -176,7 +146,7 @@ class SQLiteCache(BaseCache):
         return local.reads
 
     def _rows(self, keys):
-        """[(key, value)] for the keys of `keys` that hold a live entry."""
+        """[(key, value, expires)] for the keys of `keys` that hold a live entry."""
         reads = self._reads()
         rows = {key: reads[key] for key in keys if key in reads}
         if len(rows) < len(keys):
@@ -195,20 +165,33 @@ class SQLiteCache(BaseCache):
                 rows[key], reads[key] = (now_value, expires), (kept_value, expires)
         now = time.time()
         return [
-            (key, value)
+            (key, value, expires)
             for key, (value, expires) in rows.items()
             if value is not None and (expires is None or expires > now)
         ]
 
     def get(self, key, default=None, version=None):
         key = self._made_keys(key, version)
-        for _, value in self._rows([key]):
+        for _, value, _ in self._rows([key]):
             return _decode(value)
         return default
 
     def get_many(self, keys, version=None):
-        keys = {self._made_keys(key, version): key for key in keys}
-        return {keys[key]: _decode(value) for key, value in self._rows(list(keys))}
+        """As Django's; the answer is kept with the thread's rows read while the cache does not
+        change, when it holds no value a caller could change (the content version is asked
+        for on every request, and found in one dictionary lookup)."""
+        asked = (tuple(keys), version)
+        reads = self._reads()
+        kept = reads.get(asked)
+        if kept is not None and (kept[1] is None or kept[1] > time.time()):
+            return dict(kept[0])
+        made = {self._made_keys(key, version): key for key in asked[0]}
+        rows = self._rows(list(made))
+        found = {made[key]: _decode(value) for key, value, _ in rows}
+        if all(_small_and_immutable(value) for value in found.values()):
+            expiries = [expires for _, _, expires in rows if expires is not None]
+            reads[asked] = (found, min(expiries, default=None))
+        return dict(found)
 
     def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
         key = self.make_and_validate_key(key, version=version)

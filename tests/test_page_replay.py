@@ -255,6 +255,13 @@ def test_replayed_tokens_are_in_djangos_own_form():
         token = csrf_tokens.masked(secret)
         csrf._check_token_format(token)
         assert len(token) == csrf.CSRF_TOKEN_LENGTH and csrf._unmask_cipher_token(token) == secret
+    new_readers = [csrf_tokens.new_secret_and_token() for _ in range(200)]
+    assert len({secret for secret, _ in new_readers} | secrets_seen) == 400
+    assert len({token for _, token in new_readers}) == 200
+    for secret, token in new_readers:  # a new reader's, drawn together
+        csrf._check_token_format(secret)
+        csrf._check_token_format(token)
+        assert csrf._unmask_cipher_token(token) == secret and token[:32] != secret
     assert not csrf_tokens.is_secret("x" * 31) and not csrf_tokens.is_secret("!" * 32)
 
 

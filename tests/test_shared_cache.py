@@ -129,6 +129,23 @@ def test_a_value_read_again_still_expires_on_time(tmp_path):
     assert cache.get("page") is None
 
 
+def test_get_many_asked_again_follows_changes_and_expiries_and_copies_its_answer(tmp_path):
+    path = tmp_path / "cache.sqlite3"
+    cache = cache_at(path)
+    cache.set("version", "one", None)
+    cache.set("due", 1.5, 0.5)
+    cache.set("session", {"cart": []}, 60)
+    assert cache.get_many(["version", "due"]) == {"version": "one", "due": 1.5}
+    cache.get_many(["version", "due"])["version"] = "changed by one caller"
+    assert cache.get_many(["version", "due"]) == {"version": "one", "due": 1.5}
+    _in_processes(_set, path, "version", "two", count=1)  # another process changes it
+    assert cache.get_many(["version", "due"]) == {"version": "two", "due": 1.5}
+    cache.get_many(["session"])["session"]["cart"].append("changed by one caller")
+    assert cache.get_many(["session"]) == {"session": {"cart": []}}
+    time.sleep(0.6)  # nothing written meanwhile: "due" expired all the same
+    assert cache.get_many(["version", "due"]) == {"version": "two"}
+
+
 def test_large_values_are_read_afresh_not_remembered(tmp_path):
     cache = cache_at(tmp_path / "cache.sqlite3")
     cache.set("page", "x" * 100_000, 60)

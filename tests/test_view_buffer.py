@@ -259,3 +259,26 @@ def test_a_flush_whose_lease_ran_out_leaves_the_next_flushs_views_alone(monkeypa
     assert buffer.pending_total(5)[0] == 2 and buffer.take() is None
     takeover_done()
     assert buffer.pending_total(5)[0] == 0
+
+
+def test_pending_views_read_again_include_what_another_process_wrote_since(tmp_path):
+    path = str(tmp_path / "views.lmdb")
+    store = buffer.LMDBBuffer(path)
+    store.add(7, DAY.isoformat())
+    assert store.pending_total(7)[0] == 1
+    assert store.pending_total(7)[0] == 1  # read again, as every counted view does
+    child = os.fork()
+    if child == 0:  # another worker counts, then its flusher writes them all
+        try:
+            store.close()
+            other = buffer.LMDBBuffer(path)
+            other.add_many({(7, DAY.isoformat()): 4})
+        finally:
+            os._exit(0)
+    os.waitpid(child, 0)
+    assert store.pending_total(7)[0] == 5
+    rows, done = store.take()
+    generation = store.pending_total(7)[1]
+    done()
+    assert store.pending_total(7) != (5, generation)  # written: a new generation, none pending
+    assert store.pending_total(7)[0] == 0

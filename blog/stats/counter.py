@@ -22,7 +22,15 @@ from .models import PostViews
 
 
 def is_bot(user_agent):
-    return _is_bot(user_agent or "", tuple(hot.INKWELL_BOT_USER_AGENTS))
+    marks, as_tuple = _marks
+    if marks is not hot.INKWELL_BOT_USER_AGENTS:  # read once for each value of the setting
+        marks = hot.INKWELL_BOT_USER_AGENTS
+        as_tuple = tuple(marks)
+        globals()["_marks"] = (marks, as_tuple)
+    return _is_bot(user_agent or "", as_tuple)
+
+
+_marks = (None, ())  # (the setting's list, as a tuple for the cache below)
 
 
 @functools.lru_cache(maxsize=1024)  # readers' browsers send a few agents, again and again

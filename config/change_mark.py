@@ -1,0 +1,44 @@
+"""A mark that tells every process on the machine that a shared file changed."""
+
+import mmap
+import os
+
+from . import process
+
+
+class ChangeMark:
+    """A random number in a small file beside a store shared by every process (the SQLite cache,
+    the LMDB view buffer), mapped into every process's memory and set anew after each write to
+    the store, by any process: a thread that saw the same mark before reading a value knows the
+    value is still current, without a call into the store (SQLite's gives up the interpreter
+    lock, a costly hand-off between a worker's busy threads; LMDB's opens a transaction).
+
+    A new random mark, not a counter, so two writers need no lock: whichever writes last, the
+    mark differs from any a reader saw before the commits. A process killed between its commit
+    and the mark leaves values stale for the others until the next write, or until the time
+    each reader keeps what it read runs out."""
+
+    SIZE = 8
+
+    def __init__(self, path):
+        self._path = path
+        self._pid = None
+
+    def _map(self):
+        if self._pid != process.pid():  # mapped afresh in a forked child
+            fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                if os.fstat(fd).st_size < self.SIZE:
+                    os.ftruncate(fd, self.SIZE)
+                self._mapped = mmap.mmap(fd, self.SIZE)
+            finally:
+                os.close(fd)
+            self._pid = process.pid()
+        return self._mapped
+
+    def read(self):
+        return self._map()[: self.SIZE]
+
+    def move(self):
+        # Not the random module: a program that seeds it (a test library does) would repeat marks.
+        self._map()[: self.SIZE] = os.urandom(self.SIZE)
