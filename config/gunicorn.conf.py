@@ -12,7 +12,6 @@ import ctypes
 import gc
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -24,12 +23,6 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 accesslog = "-"
 wsgi_app = "config.wsgi:application"
-# Each worker listens on a socket of its own (SO_REUSEPORT) and the kernel spreads new
-# connections over them. On one shared socket the workers race to accept, and the first to
-# wake often takes every connection a client opens at once: with keep-alive, one worker then
-# served them all while the other stood idle (a quarter of the throughput, in one wrk run of
-# five). GUNICORN_REUSE_PORT=0 goes back to one socket shared through the master.
-reuse_port = os.environ.get("GUNICORN_REUSE_PORT", "1") != "0"
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter
 TRIM_SECONDS = 2
@@ -79,27 +72,8 @@ def _supervise(server):
         delay = min(delay * 2, 30)
 
 
-def _refuse_a_port_in_use(server):
-    """With reuse_port nothing binds in the master, and a second server started on the same
-    port would silently share its connections: bind once here, without SO_REUSEPORT, so a
-    port already in use stops the start with the usual error."""
-    for address in server.cfg.address:
-        if not isinstance(address, tuple):  # a Unix socket: gunicorn checks it itself
-            continue
-        family = socket.AF_INET6 if ":" in address[0] else socket.AF_INET
-        with socket.socket(family, socket.SOCK_STREAM) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                probe.bind(address)
-            except OSError as error:
-                server.log.error("cannot listen on %s:%s: %s", *address[:2], error)
-                sys.exit(1)
-
-
 def on_starting(server):
     global _worker
-    if server.cfg.reuse_port:
-        _refuse_a_port_in_use(server)
     if os.environ.get("INKWELL_RUN_WORKER", "1") != "0":
         _worker = _start_worker()
         threading.Thread(target=_supervise, args=(server,), daemon=True).start()

@@ -3,7 +3,11 @@ adding them to the shared buffer in one write (blog/stats/held.py): within the w
 view still shows a number of its own, and a graceful stop writes what it holds."""
 
 import json
+import os
+import signal
+import sqlite3
 import threading
+import time
 import urllib.request
 
 from blog.stats.buffer import LMDBBuffer
@@ -82,3 +86,34 @@ def test_a_graceful_stop_writes_the_views_each_worker_still_holds(tmp_path):
     finally:
         site.stop()  # SIGTERM, as a service manager stops it
     assert site.manage("shell", "-c", PENDING_AND_STORED).split()[-2:] == ["0", "12"]
+
+
+def _load(site, url, times):
+    for _ in range(times):
+        request = urllib.request.Request(site.url + url, headers={"User-Agent": READER})
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 200
+
+
+def test_views_leave_the_worker_while_its_flush_waits_for_a_busy_database(tmp_path):
+    site = Server(tmp_path, workers=1, INKWELL_VIEWS_FLUSH_SECONDS="0.2")
+    url = json.loads(site.manage("shell", "-c", SETUP).splitlines()[-1])
+    site.start()
+    writer = sqlite3.connect(tmp_path / "inkwell.sqlite3", isolation_level=None)
+    try:
+        mark = site.log_size()
+        _load(site, url, 4)
+        time.sleep(1)  # flushed: stored
+        writer.execute("BEGIN IMMEDIATE")
+        _load(site, url, 2)
+        time.sleep(0.5)  # the next flush waits for the writer, up to SQLite's busy timeout
+        _load(site, url, 10)
+        time.sleep(1)  # pushed all the same, ten times a second
+        for pid in site.pids_since(mark):
+            os.kill(int(pid), signal.SIGKILL)
+    finally:
+        writer.rollback()
+        writer.close()
+        site.stop()
+    pending, stored = map(int, site.manage("shell", "-c", PENDING_AND_STORED).split()[-2:])
+    assert (pending, stored) == (12, 4)

@@ -74,10 +74,11 @@ def _held_lmdb(location):
 
 
 def push():
-    """Add the views this process holds to the shared buffer."""
-    store = _store()
-    if isinstance(store, HeldViews):
-        store.push()
+    """Add the views this process holds to the shared buffer (those held while holding was
+    on, too, if a setting turned it off since)."""
+    for store in list(_stores.values()):
+        if isinstance(store, HeldViews):
+            store.push()
 
 
 _stores = {}
@@ -119,10 +120,17 @@ def pending_total(post_id):
 def take():
     """Set the pending views aside: (rows [(post_id, day, total, daily)], done), or None
     when another process is flushing. Call `done()` once the rows are written."""
-    return _store().take()
+    try:
+        push()  # what this process holds, whatever the settings say now
+    except Exception:  # they stay held; the views already pending are written all the same
+        logger.exception("could not add the views this process holds to the buffer")
+    return _store().take()  # which also frees what killed readers held, for the next push
 
 
 def discard():
+    for store in list(_stores.values()):
+        if isinstance(store, HeldViews):
+            store.discard()
     _store().discard()
 
 
@@ -248,6 +256,13 @@ class LMDBBuffer:
 
     def add_many(self, views):
         """Add `views`, {(post_id, day): count}, in one write."""
+        try:
+            self._add_many(views)
+        except lmdb.MapFullError:  # as in add
+            self.env.reader_check()
+            self._add_many(views)
+
+    def _add_many(self, views):
         with self._writing(self.pending) as txn:
             for (post_id, day), count in views.items():
                 _increase(txn, _total_key(post_id), count)

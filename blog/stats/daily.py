@@ -11,6 +11,7 @@ admin's charts before they are drawn, and each process at exit.
 import atexit
 import datetime
 import logging
+import math
 import threading
 import time
 from collections import Counter
@@ -104,33 +105,46 @@ _flusher = {"pid": None}
 
 def _start_flusher():
     """One daemon thread a process writes the buffer every INKWELL_VIEWS_FLUSH_SECONDS (0: none,
-    as in the tests, which flush when they mean to), and pushes the views the process holds
-    every INKWELL_VIEWS_HOLD_SECONDS (blog/stats/held.py)."""
+    as in the tests, which flush when they mean to); where the process holds its views
+    (blog/stats/held.py), another pushes them every INKWELL_VIEWS_HOLD_SECONDS, so a flush
+    waiting for a busy database never keeps them in the process."""
     seconds = hot.INKWELL_VIEWS_FLUSH_SECONDS
     if not seconds or _flusher["pid"] == process.pid():
         return
     _flusher["pid"] = process.pid()
-    hold = hot.INKWELL_VIEWS_HOLD_SECONDS if buffer.holds_views() else seconds
-    threading.Thread(
-        target=_flush_every, args=(seconds, min(hold, seconds)), name="views-flusher", daemon=True
-    ).start()
+    _thread(_flush_every, seconds, "views-flusher")
+    if buffer.holds_views():
+        _thread(_push_every, max(hot.INKWELL_VIEWS_HOLD_SECONDS, MIN_HOLD_SECONDS), "views-pusher")
 
 
-def _flush_every(seconds, push_seconds):
+def _thread(target, seconds, name):
+    threading.Thread(target=target, args=(seconds,), name=name, daemon=True).start()
+
+
+MIN_HOLD_SECONDS = 0.01
+LOG_EVERY_SECONDS = 60  # of a push failing again and again, ten times a second
+
+
+def _flush_every(seconds):
     stop = threading.Event()
-    flush_at = time.monotonic() + seconds
-    while not stop.wait(push_seconds):
+    while not stop.wait(seconds):
         try:
-            if time.monotonic() < flush_at:
-                buffer.push()
-                continue
-            flush_at = time.monotonic() + seconds
-            try:
-                flush(wait=0)  # pushes first
-            finally:
-                connection.close()
+            flush(wait=0)
         except Exception:
             logger.exception("view buffer flush failed")
+        finally:
+            connection.close()
+
+
+def _push_every(seconds):
+    stop, logged = threading.Event(), -math.inf
+    while not stop.wait(seconds):
+        try:
+            buffer.push()
+        except Exception:
+            if time.monotonic() - logged >= LOG_EVERY_SECONDS:
+                logged = time.monotonic()
+                logger.exception("could not add the views this process holds to the buffer")
 
 
 def _flush_at_exit():

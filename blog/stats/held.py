@@ -1,15 +1,17 @@
 """Views a worker counted in the last moment, held in its own memory and added to the shared
-LMDB buffer (blog/stats/buffer.py) together, every INKWELL_VIEWS_HOLD_SECONDS, by the thread
-that flushes the buffer (blog/stats/daily.py), and before any flush or exit.
+LMDB buffer (blog/stats/buffer.py) together: every INKWELL_VIEWS_HOLD_SECONDS by a thread of
+their own (blog/stats/daily.py), and before any flush, so at exit too.
 
 Why hold them: LMDB has one writer at a time for every process on the machine, and a worker's
 thread that holds that lock needs its own process's interpreter lock to finish. Under load it
 waited for it while the other worker's readers waited for the file: a write per view cost the
-embedded default a quarter of its replayed pages' throughput. One write for everything a
-worker counted in a tenth of a second costs nothing measurable.
+embedded default 15-25% of its replayed pages' CPU, and now and then whole runs at a third of
+the throughput. One write for everything a worker counted in a tenth of a second costs
+nothing measurable.
 
-What it costs: a worker killed with SIGKILL loses the views it held, at most its last
-INKWELL_VIEWS_HOLD_SECONDS (a graceful stop writes them); and a page shows the views every
+What it costs: a worker killed with SIGKILL loses the views it held, those of its last
+INKWELL_VIEWS_HOLD_SECONDS, or more while the LMDB file cannot be written (a graceful stop
+writes them); and a page shows the views every
 other worker counted up to its last push, so two workers' counts may differ by that much for
 that long. Within a worker the count is exact: every counted view shows a number of its own,
 and the held views move to the shared buffer in one step that no reader sees half done.
@@ -51,8 +53,7 @@ class HeldViews:
                 self._totals.clear()
 
     def take(self):
-        self.push()  # a flush writes what this process counted too
-        return self.store.take()
+        return self.store.take()  # buffer.take() pushes first
 
     def discard(self):
         with self._lock:
