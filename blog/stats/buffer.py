@@ -46,7 +46,7 @@ def _random():
 
 def _store():
     location = hot.INKWELL_VIEWS_BUFFER  # a forked child starts without its parent's stores
-    if location.startswith(("redis://", "rediss://", "unix://")):
+    if location.startswith(REDIS_SCHEMES):
         kind, key = RedisBuffer, (location, threading.get_ident())
     elif holds_views():  # LMDB allows one environment a process, which its threads share
         kind, key = _held_lmdb, (location, "held")
@@ -62,7 +62,14 @@ def _store():
 def holds_views():
     """Whether this process holds the views it counts for a moment (blog/stats/held.py): on
     the embedded default, where a thread pushes them (INKWELL_VIEWS_FLUSH_SECONDS set)."""
-    return bool(hot.INKWELL_VIEWS_HOLD_SECONDS and hot.INKWELL_VIEWS_FLUSH_SECONDS)
+    return bool(
+        hot.INKWELL_VIEWS_HOLD_SECONDS
+        and hot.INKWELL_VIEWS_FLUSH_SECONDS
+        and not hot.INKWELL_VIEWS_BUFFER.startswith(REDIS_SCHEMES)
+    )
+
+
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 def _lmdb(location):
