@@ -64,6 +64,7 @@ class TokenSigner(signing.Signer):
     def sign(self, value):
         # Signer.sign's result, without its formatting and conversions: a token is signed
         # for every page served with the form (tokens are ASCII).
+        value = str(value)
         mac = self._mac.copy()
         mac.update(value.encode())
         return f"{value}{self.sep}{base64.urlsafe_b64encode(mac.digest()).rstrip(b'=').decode()}"

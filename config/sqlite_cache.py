@@ -87,7 +87,9 @@ class SQLiteCache(BaseCache):
         self._mark = ChangeMark(f"{location}-mark")
         self._writes = 0
         # The same few keys are made on every request (the content version, the options).
-        self._made_keys = functools.lru_cache(maxsize=1024)(super().make_and_validate_key)
+        self._made_keys = functools.lru_cache(maxsize=1024, typed=True)(
+            super().make_and_validate_key
+        )
 
     def make_and_validate_key(self, key, version=None):
         return self._made_keys(key, version)
@@ -188,7 +190,9 @@ class SQLiteCache(BaseCache):
         made = {self._made_keys(key, version): key for key in asked[0]}
         rows = self._rows(list(made))
         found = {made[key]: _decode(value) for key, value, _ in rows}
-        if all(_small_and_immutable(value) for value in found.values()):
+        if all(type(key) is str for key in asked[0]) and all(
+            _small_and_immutable(value) for value in found.values()
+        ):
             expiries = [expires for _, _, expires in rows if expires is not None]
             reads[asked] = (found, min(expiries, default=None))
         return dict(found)

@@ -206,7 +206,10 @@ class LMDBBuffer:
         """A write transaction; once it is committed, every process reads the buffer again."""
         with self.env.begin(write=True, db=db) as txn:
             yield txn
-        self._mark.move()
+        try:
+            self._mark.move()
+        except OSError:  # committed all the same: readers see it within READS_KEPT_SECONDS
+            logger.exception("could not mark the view buffer changed")
 
     def _open(self, path):
         env = lmdb.open(
