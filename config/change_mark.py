@@ -2,6 +2,7 @@
 
 import mmap
 import os
+import time
 
 from . import process
 
@@ -38,6 +39,19 @@ class ChangeMark:
 
     def read(self):
         return self._map()[: self.SIZE]
+
+    def reads(self, local, seconds, limit):
+        """The dict of values a thread (`local`, its namespace) read while this mark stayed the
+        same: a new, empty one once the mark moved, `seconds` after the last was made (for a
+        writer killed before it moved the mark), or when it holds more than `limit`."""
+        mark, now = self.read(), time.monotonic()
+        if (
+            getattr(local, "read_mark", None) != mark
+            or now - local.read_since > seconds
+            or len(local.reads) > limit
+        ):
+            local.read_mark, local.read_since, local.reads = mark, now, {}
+        return local.reads
 
     def move(self):
         # Not the random module: a program that seeds it (a test library does) would repeat marks.

@@ -138,14 +138,7 @@ class SQLiteCache(BaseCache):
         """This thread's rows read since the cache last changed (ChangeMark): {key: (value,
         expires)}, value None for a key not found; while the mark stays, every row read is
         still what the file holds. A value a caller could change is unpickled for each."""
-        local, mark, now = self._thread(), self._mark.read(), time.monotonic()
-        if (
-            local.read_mark != mark
-            or now - local.read_since > READS_KEPT_SECONDS
-            or len(local.reads) > READS_KEPT
-        ):
-            local.read_mark, local.read_since, local.reads = mark, now, {}
-        return local.reads
+        return self._mark.reads(self._thread(), READS_KEPT_SECONDS, READS_KEPT)
 
     def _rows(self, keys):
         """[(key, value, expires)] for the keys of `keys` that hold a live entry."""

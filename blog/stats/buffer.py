@@ -291,14 +291,7 @@ class LMDBBuffer:
     def _reads(self):
         """{post: (pending, generation)} this thread read since the buffer last changed; kept
         at most READS_KEPT_SECONDS, for a writer killed between its commit and the mark."""
-        local, mark, now = self._local, self._mark.read(), time.monotonic()
-        if (
-            getattr(local, "mark", None) != mark
-            or now - local.since > READS_KEPT_SECONDS
-            or len(local.reads) > READS_KEPT
-        ):
-            local.mark, local.since, local.reads = mark, now, {}
-        return local.reads
+        return self._mark.reads(self._local, READS_KEPT_SECONDS, READS_KEPT)
 
     def _read_pending_total(self, post_id):
         total = _total_key(post_id)
