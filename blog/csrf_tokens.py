@@ -57,10 +57,6 @@ def _random_indexes(length):
     return drawn[:length]
 
 
-def new_secret():
-    return _random_indexes(CSRF_SECRET_LENGTH).translate(_INDEX_TO_CHAR).decode()
-
-
 def is_secret(value):
     """Whether a cookie holds a secret as Django writes it (other forms go to Django)."""
     return len(value) == CSRF_SECRET_LENGTH and _CHARS.issuperset(value)
@@ -72,8 +68,8 @@ def masked(secret):
 
 
 def new_secret_and_token():
-    """A new reader's secret and a token for a form, as new_secret() and masked(secret) give
-    them, from one draw of random characters."""
+    """A new reader's secret (as Django's _get_new_csrf_string makes one) and a token for a
+    form (as masked(secret) gives it), from one draw of random characters."""
     drawn = _random_indexes(2 * CSRF_SECRET_LENGTH)
     secret_indexes = drawn[:CSRF_SECRET_LENGTH]
     secret = secret_indexes.translate(_INDEX_TO_CHAR).decode()

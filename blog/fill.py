@@ -116,9 +116,10 @@ def fill(request, content, values=None):
 def _csrf_token(request, argument):
     """What Django's get_token returns, and the cookie it asks for: the secret drawn and masked
     in one read of the random source each (blog/csrf_tokens.py) instead of one per character."""
-    if "CSRF_COOKIE" not in request.META:
-        request.META["CSRF_COOKIE"] = csrf_tokens.new_secret()  # a new reader's
     request.META["CSRF_COOKIE_NEEDS_UPDATE"] = True  # sets the cookie, or renews its expiry
+    if "CSRF_COOKIE" not in request.META:  # a new reader's, drawn as a replayed page draws it
+        request.META["CSRF_COOKIE"], token = csrf_tokens.new_secret_and_token()
+        return token
     return csrf_tokens.masked(request.META["CSRF_COOKIE"])
 
 

@@ -1,6 +1,5 @@
 """The Leave a Reply form, with WordPress's field names, limits and error texts."""
 
-import base64
 import functools
 import time
 
@@ -60,14 +59,6 @@ class TokenSigner(signing.Signer):
         mac = self._mac.copy()
         mac.update(force_bytes(value))
         return signing.b64_encode(mac.digest()).decode()
-
-    def sign(self, value):
-        # Signer.sign's result, without its formatting and conversions: a token is signed
-        # for every page served with the form (tokens are ASCII).
-        value = str(value)
-        mac = self._mac.copy()
-        mac.update(value.encode())
-        return f"{value}{self.sep}{base64.urlsafe_b64encode(mac.digest()).rstrip(b'=').decode()}"
 
 
 @functools.lru_cache(maxsize=256)

@@ -22,12 +22,10 @@ from .models import PostViews
 
 
 def is_bot(user_agent):
-    marks, as_tuple = _marks
-    if marks is not hot.INKWELL_BOT_USER_AGENTS:  # read once for each value of the setting
-        marks = hot.INKWELL_BOT_USER_AGENTS
-        as_tuple = tuple(marks)
-        globals()["_marks"] = (marks, as_tuple)
-    return _is_bot(user_agent or "", as_tuple)
+    global _marks
+    if _marks[0] is not hot.INKWELL_BOT_USER_AGENTS:  # made once for each value of the setting
+        _marks = (hot.INKWELL_BOT_USER_AGENTS, tuple(hot.INKWELL_BOT_USER_AGENTS))
+    return _is_bot(user_agent or "", _marks[1])
 
 
 _marks = (None, ())  # (the setting's list, as a tuple for the cache below)
