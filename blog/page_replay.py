@@ -6,9 +6,10 @@ this response's own values (the live view count, the CSRF token and its cookie, 
 form's one-time fields, the CSP nonce and its header), the view counted as on every kept page.
 
 A replay is kept under the content version it was made at and used only while that version
-holds: where the shared cache and the view buffer are one Redis, the version is checked in the
-same round trip that counts the view (blog/stats/counter.py, count_view_at), and a moved
-version counts nothing and leaves the page to Django.
+holds: read as every request reads it (from the thread's memory while the cache has not
+changed: config/sqlite_cache.py, config/redis_changes.py), or, where a worker counts each view
+in the shared Redis as it comes, checked in the same round trip (blog/stats/counter.py,
+count_view_at). A moved version counts nothing and leaves the page to Django.
 
 Only what the page cache itself would serve is replayed (an anonymous GET with no query and no
 cookie of the reader's own), and only for the very request values Django has just served the

@@ -183,8 +183,8 @@ else:
 # Views counted but not yet written (blog/stats/buffer.py): Redis, else an LMDB file.
 INKWELL_VIEWS_BUFFER = REDIS_URL or str(VAR_DIR / _beside_database("views-buffer", ".lmdb"))
 INKWELL_VIEWS_FLUSH_SECONDS = float(os.environ.get("INKWELL_VIEWS_FLUSH_SECONDS", "1"))
-# On the embedded default each worker holds the views it counts this long, then adds them to
-# the shared buffer in one write (blog/stats/held.py); 0 writes each view as it is counted.
+# Each worker holds the views it counts this long, then adds them to the shared buffer in one
+# write (blog/stats/held.py); 0 writes each view as it is counted.
 INKWELL_VIEWS_HOLD_SECONDS = float(os.environ.get("INKWELL_VIEWS_HOLD_SECONDS", "0.1"))
 
 TASKS = {

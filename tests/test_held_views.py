@@ -1,6 +1,7 @@
-"""Each worker of the embedded default holds the views it counts for a tenth of a second before
-adding them to the shared buffer in one write (blog/stats/held.py): within the worker every
-view still shows a number of its own, and a graceful stop writes what it holds."""
+"""Each worker holds the views it counts for a tenth of a second before adding them to the
+shared buffer in one write (blog/stats/held.py), on the embedded default's LMDB file as on
+Redis: within the worker every view still shows a number of its own, and a graceful stop
+writes what it holds."""
 
 import json
 import os
@@ -10,15 +11,36 @@ import threading
 import time
 import urllib.request
 
-from blog.stats.buffer import LMDBBuffer
+import pytest
+import redis
+
+from blog.stats.buffer import LMDBBuffer, RedisBuffer
 from blog.stats.held import HeldViews
 from tests.server import Server
 
 READER = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
 
-def test_every_view_shows_a_number_of_its_own_while_the_held_views_are_pushed(tmp_path):
-    views = HeldViews(LMDBBuffer(str(tmp_path / "views.lmdb")))
+@pytest.fixture(params=["lmdb", "redis"])
+def shared_buffer(request, tmp_path):
+    if request.param == "lmdb":
+        return LMDBBuffer(str(tmp_path / "views.lmdb"))
+    url = request.getfixturevalue("own_redis_url")
+    return RedisBuffer(url)
+
+
+@pytest.fixture
+def own_redis_url():
+    """A Redis database of the test's own, emptied before and after."""
+    url = os.environ.get("INKWELL_TEST_OWN_REDIS", "redis://127.0.0.1:6379/14")
+    server = redis.Redis.from_url(url)
+    server.flushdb()
+    yield url
+    server.flushdb()
+
+
+def test_every_view_shows_a_number_of_its_own_while_the_held_views_are_pushed(shared_buffer):
+    views = HeldViews(shared_buffer)
     threads, each = 8, 150
     shown, counting = [], threading.Barrier(threads + 1)
     done = threading.Event()
@@ -67,10 +89,13 @@ print(buffer.pending_total(post.pk)[0], stored)
 """
 
 
-def test_a_graceful_stop_writes_the_views_each_worker_still_holds(tmp_path):
+@pytest.mark.parametrize("on_redis", [False, True], ids=["lmdb", "redis"])
+def test_a_graceful_stop_writes_the_views_each_worker_still_holds(tmp_path, on_redis, request):
+    redis_url = {"REDIS_URL": request.getfixturevalue("own_redis_url")} if on_redis else {}
     site = Server(
         tmp_path,
         workers=2,
+        **redis_url,
         INKWELL_VIEWS_FLUSH_SECONDS="3600",
         INKWELL_VIEWS_HOLD_SECONDS="3600",  # held until the workers stop
     )

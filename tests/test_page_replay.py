@@ -345,6 +345,30 @@ def test_a_replay_on_redis_counts_and_checks_the_version_in_one_round_trip(
     assert PostViews.objects.get(post=post).count == 5
 
 
+def test_a_replay_on_redis_that_holds_its_views_makes_no_round_trip(
+    app, django_app, own_redis, settings
+):
+    settings.INKWELL_VIEWS_FLUSH_SECONDS = settings.INKWELL_VIEWS_HOLD_SECONDS = 3600
+    post = PostFactory(title="Held on Redis")
+    for _ in range(3):
+        Reader(app).get(post.get_absolute_url())
+    deadline = time.monotonic() + 5
+    while cache._cache.feed.read() is None:  # this process's subscription, made on first use
+        assert time.monotonic() < deadline
+    Reader(app).get(post.get_absolute_url())
+    calls = django_app.calls
+    own_redis.clear()
+    shown = [views_shown(Reader(app).get(post.get_absolute_url())[2]) for _ in range(3)]
+    assert shown == [5, 6, 7] and django_app.calls == calls
+    assert own_redis == []
+    post.title = "Changed while held"
+    post.save()
+    body = Reader(app).get(post.get_absolute_url())[2]
+    assert "Changed while held" in body and views_shown(body) == 8
+    counter.flush_all()  # pushes what this process holds first
+    assert PostViews.objects.get(post=post).count == 8
+
+
 def test_forwarded_headers_django_ignores_never_split_a_page_into_replays(
     app, django_app, settings
 ):

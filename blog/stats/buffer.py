@@ -1,8 +1,7 @@
 """Views counted but not yet written to the database, shared by every process of the site: a
 Redis hash with REDIS_URL, else a small LMDB file under INKWELL_VAR_DIR that every process maps
 into its memory (settings.INKWELL_VIEWS_BUFFER). A worker killed at any moment loses nothing the
-buffer holds; on LMDB each worker adds its views a tenth of a second at a time
-(blog/stats/held.py).
+buffer holds; each worker adds its views a tenth of a second at a time (blog/stats/held.py).
 
 Each entry holds, per post and day, the views for the daily breakdown and for the post's total
 (blog/stats/counter.py writes no view to the database itself). `flush()` moves everything into
@@ -29,6 +28,7 @@ import lmdb
 import redis
 
 from config.change_mark import ChangeMark
+from config.redis_changes import ChangeFeed
 
 from ..hot_settings import hot
 from .held import HeldViews
@@ -46,38 +46,30 @@ def _random():
 
 def _store():
     location = hot.INKWELL_VIEWS_BUFFER  # a forked child starts without its parent's stores
-    if location.startswith(REDIS_SCHEMES):
-        kind, key = RedisBuffer, (location, threading.get_ident())
-    elif holds_views():  # LMDB allows one environment a process, which its threads share
-        kind, key = _held_lmdb, (location, "held")
-    else:
-        kind, key = _lmdb, location
+    key = (location, "held") if holds_views() else location
     store = _stores.get(key)
     if store is None:
         with _opening:
-            store = _stores.get(key) or _stores.setdefault(key, kind(location))
+            store = _stores.get(key)
+            if store is None:
+                shared = _stores.get(location) or _stores.setdefault(location, _open(location))
+                store = shared if key == location else _stores.setdefault(key, HeldViews(shared))
     return store
 
 
+def _open(location):
+    if location.startswith(REDIS_SCHEMES):
+        return RedisBuffer(location)
+    return LMDBBuffer(location)
+
+
 def holds_views():
-    """Whether this process holds the views it counts for a moment (blog/stats/held.py): on
-    the embedded default, where a thread pushes them (INKWELL_VIEWS_FLUSH_SECONDS set)."""
-    return bool(
-        hot.INKWELL_VIEWS_HOLD_SECONDS
-        and hot.INKWELL_VIEWS_FLUSH_SECONDS
-        and not hot.INKWELL_VIEWS_BUFFER.startswith(REDIS_SCHEMES)
-    )
+    """Whether this process holds the views it counts for a moment (blog/stats/held.py): where
+    a thread pushes them (INKWELL_VIEWS_FLUSH_SECONDS and INKWELL_VIEWS_HOLD_SECONDS set)."""
+    return bool(hot.INKWELL_VIEWS_HOLD_SECONDS and hot.INKWELL_VIEWS_FLUSH_SECONDS)
 
 
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
-
-
-def _lmdb(location):
-    return _stores.get(location) or _stores.setdefault(location, LMDBBuffer(location))
-
-
-def _held_lmdb(location):
-    return HeldViews(_lmdb(location))
 
 
 def push():
@@ -347,6 +339,10 @@ class LMDBBuffer:
 
 
 class RedisBuffer:
+    """With REDIS_URL: a hash of pending views, another of those a flush set aside. Each write
+    is announced on the buffer's change feed (config/redis_changes.py), so a thread reads a
+    post's pending views once and then again only after any process changed the buffer."""
+
     PENDING, FLUSHING, LEASE, GENERATION = (
         "inkwell:views:pending",
         "inkwell:views:flushing",
@@ -359,6 +355,7 @@ class RedisBuffer:
         local pending = redis.call('HGETALL', KEYS[1])
         for i = 1, #pending, 2 do redis.call('HINCRBY', KEYS[2], pending[i], pending[i + 1]) end
         redis.call('DEL', KEYS[1])
+        redis.call('PUBLISH', ARGV[1], '')
         return redis.call('HGETALL', KEYS[2])
     """
     # Ends a flush that still holds the lease (ARGV[1]): one that ran out of time and was
@@ -368,6 +365,7 @@ class RedisBuffer:
         if ARGV[2] == '1' then
             redis.call('DEL', KEYS[2])
             redis.call('SET', KEYS[3], ARGV[3])
+            redis.call('PUBLISH', ARGV[4], '')
         end
         redis.call('DEL', KEYS[1])
         return 1
@@ -381,16 +379,20 @@ class RedisBuffer:
             if redis.call('GET', KEYS[i]) ~= ARGV[i] then return false end
         end
         redis.call('HINCRBY', KEYS[checked + 1], ARGV[checked + 1], 1)
-        return {
+        local counted = {
             redis.call('HINCRBY', KEYS[checked + 1], ARGV[checked + 2], 1),
             redis.call('HGET', KEYS[checked + 2], ARGV[checked + 2]),
             redis.call('GET', KEYS[checked + 3]),
         }
+        redis.call('PUBLISH', ARGV[checked + 3], '')
+        return counted
     """
 
     def __init__(self, url):
         self.redis = redis.Redis.from_url(url)
         self._count_if = self.redis.register_script(self.COUNT_IF)
+        self.feed = ChangeFeed(url, "views")
+        self._local = threading.local()
 
     def add(self, post_id, day):
         pipe = self.redis.pipeline()
@@ -398,20 +400,44 @@ class RedisBuffer:
         pipe.hincrby(self.PENDING, f"{post_id}:total", 1)
         pipe.hget(self.FLUSHING, f"{post_id}:total")
         pipe.get(self.GENERATION)
-        _, pending, flushing, generation = pipe.execute()
+        self.feed.publish_in(pipe)
+        _, pending, flushing, generation, _ = pipe.execute()
+        self.feed.moved()
         return pending + int(flushing or 0), self._known(generation)
 
     def add_if(self, condition, post_id, day):
         counted = self._count_if(
             keys=[key for key, _ in condition] + [self.PENDING, self.FLUSHING, self.GENERATION],
-            args=[value for _, value in condition] + [f"{post_id}:{day}:daily", f"{post_id}:total"],
+            args=[value for _, value in condition]
+            + [f"{post_id}:{day}:daily", f"{post_id}:total", self.feed.channel],
         )
         if counted is None:
             return None
+        self.feed.moved()
         pending, flushing, generation = counted
         return pending + int(flushing or 0), self._known(generation)
 
+    def add_many(self, views):
+        """Add `views`, {(post_id, day): count}, in one transaction."""
+        pipe = self.redis.pipeline()
+        for (post_id, day), count in views.items():
+            pipe.hincrby(self.PENDING, f"{post_id}:{day}:daily", count)
+            pipe.hincrby(self.PENDING, f"{post_id}:total", count)
+        self.feed.publish_in(pipe)
+        pipe.execute()
+        self.feed.moved()
+
     def pending_total(self, post_id):
+        """Read once, then again only after the buffer changed (ChangeFeed)."""
+        reads = self.feed.reads(self._local, READS_KEPT_SECONDS, READS_KEPT)
+        found = reads.get(post_id)
+        if found is None:
+            found = self._read_pending_total(post_id)
+            if found[1] is not None:
+                reads[post_id] = found
+        return found
+
+    def _read_pending_total(self, post_id):
         pending, flushing, generation = (
             self.redis.pipeline()
             .hget(self.PENDING, f"{post_id}:total")
@@ -424,7 +450,8 @@ class RedisBuffer:
     def _known(self, generation):
         """The generation, a new one first if Redis lost it (a restart, an eviction)."""
         if generation is None:
-            self.redis.set(self.GENERATION, _random(), nx=True)
+            if self.redis.set(self.GENERATION, _random(), nx=True):
+                self.feed.publish(self.redis)
             generation = self.redis.get(self.GENERATION)
         return generation
 
@@ -433,10 +460,13 @@ class RedisBuffer:
         if not self.redis.set(self.LEASE, holder, nx=True, px=int(LEASE_SECONDS * 1000)):
             return None
         try:
-            fields = self.redis.eval(self.SET_ASIDE, 2, self.PENDING, self.FLUSHING)
+            fields = self.redis.eval(
+                self.SET_ASIDE, 2, self.PENDING, self.FLUSHING, self.feed.channel
+            )
         except BaseException:
             self.redis.delete(self.LEASE)
             raise
+        self.feed.moved()
         fields = dict(zip(fields[::2], fields[1::2], strict=True))
         rows = {}
         for field, count in fields.items():
@@ -449,11 +479,17 @@ class RedisBuffer:
         def done(written=True):
             drop = "1" if written and fields else "0"
             keys = (self.LEASE, self.FLUSHING, self.GENERATION)
-            self.redis.eval(self.FINISH, 3, *keys, holder, drop, _random())
+            self.redis.eval(self.FINISH, 3, *keys, holder, drop, _random(), self.feed.channel)
+            self.feed.moved()
 
         return [(post, day, total, daily) for (post, day), (total, daily) in rows.items()], done
 
     def discard(self):
-        self.redis.pipeline().delete(self.PENDING, self.FLUSHING, self.LEASE).set(
-            self.GENERATION, _random()
-        ).execute()
+        pipe = self.redis.pipeline().delete(self.PENDING, self.FLUSHING, self.LEASE)
+        pipe.set(self.GENERATION, _random())
+        self.feed.publish_in(pipe)
+        pipe.execute()
+        self.feed.moved()
+
+    def close(self):
+        self.redis.close()

@@ -1,8 +1,8 @@
 """Counting a post's views without a database write per view: each counted load goes into the
 shared buffer (blog/stats/buffer.py: Redis with REDIS_URL, else a small LMDB file every
 process maps), which a thread in each process writes to PostViews and the daily breakdown
-every INKWELL_VIEWS_FLUSH_SECONDS and at exit. On the embedded default each worker first holds
-its views for INKWELL_VIEWS_HOLD_SECONDS (blog/stats/held.py): a worker killed with SIGKILL
+every INKWELL_VIEWS_FLUSH_SECONDS and at exit. Each worker first holds its views for
+INKWELL_VIEWS_HOLD_SECONDS (blog/stats/held.py): a worker killed with SIGKILL
 loses at most those. The count shown is the stored total plus the views still buffered (and
 those the worker holds), never below what is stored.
 """
@@ -73,9 +73,12 @@ def count_view(post_pk, day):
 
 def count_view_at(version, post_pk, day):
     """As count_view, while the content version is still `version` (blog/freshness.py): None,
-    and nothing counted, once it moved on. Where the cache and the buffer share a Redis, the
-    version is checked in the round trip that counts."""
-    condition = freshness.condition_for(version, hot.INKWELL_VIEWS_BUFFER)
+    and nothing counted, once it moved on. Where this process holds its views the version is read as
+    every request reads it (from memory while the cache's change feed is quiet); else, where
+    the cache and the buffer share a Redis, it is checked in the round trip that counts."""
+    condition = None
+    if not buffer.holds_views():  # else counting is no round trip, and the version is known
+        condition = freshness.condition_for(version, hot.INKWELL_VIEWS_BUFFER)
     if condition is None:
         if freshness.content_version() != version:
             return None

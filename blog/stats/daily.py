@@ -2,7 +2,7 @@
 
 Each counted view goes into the buffer shared by every process (blog/stats/buffer.py: Redis
 with REDIS_URL, else an LMDB file under INKWELL_VAR_DIR), so the post page pays no write to the
-content database for it and a killed worker loses nothing it put there (on LMDB, what it
+content database for it and a killed worker loses nothing it put there (what it
 counted more than INKWELL_VIEWS_HOLD_SECONDS ago: blog/stats/held.py). `flush()` writes what
 every process counted: a thread in each process does so every INKWELL_VIEWS_FLUSH_SECONDS, the
 admin's charts before they are drawn, and each process at exit.

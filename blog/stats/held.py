@@ -1,20 +1,22 @@
 """Views a worker counted in the last moment, held in its own memory and added to the shared
-LMDB buffer (blog/stats/buffer.py) together: every INKWELL_VIEWS_HOLD_SECONDS by a thread of
-their own (blog/stats/daily.py), and before any flush, so at exit too.
+buffer (blog/stats/buffer.py: the LMDB file, or Redis) together: every
+INKWELL_VIEWS_HOLD_SECONDS by a thread of their own (blog/stats/daily.py), and before any
+flush, so at exit too.
 
-Why hold them: LMDB has one writer at a time for every process on the machine, and a worker's
-thread that holds that lock needs its own process's interpreter lock to finish. Under load it
-waited for it while the other worker's readers waited for the file: a write per view cost the
-embedded default 15-25% of its replayed pages' CPU, and now and then whole runs at a third of
-the throughput. One write for everything a worker counted in a tenth of a second costs
-nothing measurable.
+Why hold them: on LMDB there is one writer at a time for every process on the machine, and a
+worker's thread that holds that lock needs its own process's interpreter lock to finish. Under
+load it waited for it while the other worker's readers waited for the file: a write per view
+cost the embedded default 15-25% of its replayed pages' CPU, and now and then whole runs at a
+third of the throughput. On Redis a write per view was a round trip per replayed page, half of
+its CPU. One write for everything a worker counted in a tenth of a second costs nothing
+measurable.
 
 What it costs: a worker killed with SIGKILL loses the views it held, those of its last
-INKWELL_VIEWS_HOLD_SECONDS, or more while the LMDB file cannot be written (a graceful stop
-writes them); and a page shows the views every
-other worker counted up to its last push, so two workers' counts may differ by that much for
-that long. Within a worker the count is exact: every counted view shows a number of its own,
-and the held views move to the shared buffer in one step that no reader sees half done.
+INKWELL_VIEWS_HOLD_SECONDS, or more while the buffer cannot be written (a graceful stop
+writes them); and a page shows the views every other worker counted up to its last push, so
+two workers' counts may differ by that much for that long. Within a worker the count is exact:
+every counted view shows a number of its own, and the held views move to the shared buffer in
+one step that no reader sees half done.
 """
 
 import threading
