@@ -7,11 +7,12 @@ call, several calls a request. A client is safe to share between threads (each c
 a connection from the pool), so this backend builds it once per pool.
 
 Every write is followed by a message on the cache's change feed (config/redis_changes.py), so a
-`get_many` of small values none of its callers can change (the content version, read by every
-request) is answered from the thread's memory while nothing was written, in any process: the
-Redis counterpart of the embedded default's memo (config/sqlite_cache.py).
+read of small entries (the content version and the options, read by every request; a signed-in
+reader's session) is answered from the thread's memory while nothing was written, in any
+process: the Redis counterpart of the embedded default's memo (config/sqlite_cache.py).
 """
 
+import math
 import threading
 import time
 
@@ -19,16 +20,9 @@ from django.core.cache.backends import redis as django_redis
 
 from .redis_changes import ChangeFeed
 
-READS_KEPT = 64  # answers a thread remembers between two changes to the cache
-READ_BYTES_KEPT = 4096  # the largest value it remembers
+READS_KEPT = 64  # entries a thread remembers between two changes to the cache
+READ_BYTES_KEPT = 4096  # the largest it remembers (the options, a session; not a page)
 READS_KEPT_SECONDS = 1.0  # and for at most this long (see ChangeFeed)
-IMMUTABLE = frozenset({str, bytes, int, float, bool, type(None)})
-
-
-def _small_and_immutable(value):
-    if type(value) in (str, bytes):
-        return len(value) <= READ_BYTES_KEPT
-    return type(value) in IMMUTABLE
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -49,31 +43,39 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
+    def get(self, key, default):
+        return self._read([key]).get(key, default)
+
     def get_many(self, keys):
+        return self._read(keys)
+
+    def _read(self, keys):
+        """{key: value} of the `keys` found. Each thread keeps what Redis answered for a key
+        (its stored bytes, or that it is missing) while the feed is quiet, up to the entry's
+        expiry, and decodes it for each caller (so no caller sees another's changes)."""
         if self.feed is None:
             return super().get_many(keys)
-        asked = tuple(keys)
         reads = self.feed.reads(self._local, READS_KEPT_SECONDS, READS_KEPT)
-        kept = reads.get(asked)
-        if kept is not None and time.monotonic() < kept[1]:
-            return dict(kept[0])
-        pipeline = self.get_client(None).pipeline(transaction=False)
-        pipeline.mget(asked)
-        for key in asked:
-            pipeline.pttl(key)
-        values, *ttls = pipeline.execute()
-        found = {
-            key: self._serializer.loads(value)
-            for key, value in zip(asked, values, strict=True)
-            if value is not None
-        }
-        if all(type(key) is str for key in asked) and all(
-            _small_and_immutable(value) for value in found.values()
-        ):
+        now, stored, missing = time.monotonic(), {}, []
+        for key in keys:
+            kept = reads.get(key)
+            if kept is not None and now < kept[1]:
+                stored[key] = kept[0]
+            else:
+                missing.append(key)
+        if missing:
+            pipeline = self.get_client(None).pipeline(transaction=False)
+            pipeline.mget(missing)
+            for key in missing:
+                pipeline.pttl(key)
+            values, *ttls = pipeline.execute()
             now = time.monotonic()
-            expiries = [now + ttl / 1000 for ttl in ttls if ttl >= 0]
-            reads[asked] = (found, min(expiries, default=float("inf")))
-        return dict(found)
+            for key, value, ttl in zip(missing, values, ttls, strict=True):
+                stored[key] = value
+                if value is None or len(value) <= READ_BYTES_KEPT:
+                    reads[key] = (value, now + ttl / 1000 if ttl >= 0 else math.inf)
+        loads = self._serializer.loads
+        return {key: loads(value) for key, value in stored.items() if value is not None}
 
     def _changed(self):
         if self.feed is not None:

@@ -3,29 +3,34 @@ it until then without asking Redis again: the scale-out counterpart of config/ch
 
 Every write to such a store is followed by a PUBLISH on the store's channel; each process keeps
 one connection subscribed to all of them. Before using what it remembers, a thread looks at
-that connection's socket without waiting (a poll, no round trip): anything arrived means a store
-changed, and the thread reads that store from Redis again. The writing process itself forgets at
-once, before its PUBLISH returns, so within a process nothing is ever stale.
+that connection's socket without waiting (an epoll, no round trip): anything arrived means a
+store changed, and the thread reads that store from Redis again. The writing process itself
+forgets at once, before its PUBLISH is sent, so within a process nothing is ever stale.
 
 Another process learns of a write once Redis has delivered the message to it: in the same pass
 of Redis's event loop that answers the writer, microseconds after its reply. A process that is
-not subscribed (not yet, or its connection dropped) remembers nothing until it is again, and a
+not subscribed (not yet, its connection dropped or silent: a quiet one is pinged every few
+seconds, or a Redis whose ACL allows no channels) remembers nothing until it is again. A
 change that published nothing (FLUSHDB, a writer killed between its write and its PUBLISH, a
-message lost with a connection) is seen once what was read runs out of time, `seconds` in
-`reads`.
+PUBLISH that failed, a process of an older release during a rolling deploy) is seen once what
+was read runs out of time, `seconds` in `reads` (one second for the cache and the views).
 """
 
 import contextlib
 import logging
+import os
+import secrets
 import select
 import threading
 import time
 
 import redis
 
-from . import process
-
 RETRY_SECONDS = 1.0  # between two attempts to subscribe again
+PING_EVERY_SECONDS = 5.0  # a quiet subscription is asked whether it is still there
+PONG_WITHIN_SECONDS = 1.0
+BACKLOG = 100  # messages a drain reads; past that, subscribing anew (forgetting all) is cheaper
+LOG_EVERY_SECONDS = 60
 logger = logging.getLogger(__name__)
 
 
@@ -61,14 +66,24 @@ class ChangeFeed:
         _subscription(self._url).moved(self.channel)
 
     def publish(self, client):
-        """Tell every process, this one first, after a write made through `client`."""
+        """Tell every process, this one first, after a write made through `client`. Best
+        effort: a write that could not be announced (Redis gone since, an ACL without
+        channels) is seen elsewhere once what was read runs out of time."""
         self.moved()
-        client.publish(self.channel, b"")
+        try:
+            client.publish(self.channel, b"")
+        except redis.RedisError:
+            _log_now_and_then("could not announce a change on %s", self.channel)
 
-    def publish_in(self, pipeline):
-        """Queue the message in the `pipeline` (or transaction) that writes; call `moved()`
-        once it has run."""
-        return pipeline.publish(self.channel, b"")
+
+_logged = {}
+
+
+def _log_now_and_then(message, *args):
+    now = time.monotonic()
+    if now - _logged.get(message, -LOG_EVERY_SECONDS) >= LOG_EVERY_SECONDS:
+        _logged[message] = now
+        logger.warning(message, *args, exc_info=True)
 
 
 class _Subscription:
@@ -80,22 +95,34 @@ class _Subscription:
         self._url = url
         self._lock = threading.Lock()
         self._moves = {}  # channel -> changes seen (messages, and this process's own writes)
-        self._session = 0  # a subscription made anew forgets everything read before it
-        self._pubsub = None
-        self._socket = None
-        self._poll = None
+        # Any new subscription forgets everything read before it; random, as a forked child's
+        # threads still hold the tokens their parent's gave.
+        self._session = secrets.randbits(64)
+        self._drains = 0  # drains begun: see token()
+        self._pubsub = self._socket = self._poll = None
         self._live = False  # subscribed, and its confirmation read
         self._retry_at = 0.0
+        self._heard = 0.0  # when the subscription last gave a message or an answer
+        self._pinged = None  # when it was asked whether it is still there, unanswered
 
     def token(self, channel):
-        poll = self._poll
-        if poll is None:
-            self._subscribe()
-        elif poll.poll(0):
-            self._drain()
+        try:
+            poll = self._poll
+            if poll is None:
+                self._subscribe()
+            elif poll.poll(0):
+                # Counted before a drain reads the socket: a thread that finds it empty while
+                # another drains does not take the message for absent.
+                self._drains += 1
+                self._drain()
+            elif time.monotonic() - self._heard > PING_EVERY_SECONDS:
+                self._check()
+        except Exception:  # a page never fails for the feed: it reads Redis instead
+            with self._lock:
+                self._failed("the subscription to changes on %s failed")
         if not self._live:
             return None
-        return self._session, self._moves.get(channel, 0)
+        return self._session, self._drains, self._moves.get(channel, 0)
 
     def moved(self, channel):
         with self._lock:
@@ -107,56 +134,88 @@ class _Subscription:
                 return
             try:
                 # No retries: a subscription that failed is made anew, a second later.
-                pubsub = redis.Redis.from_url(self._url, retry=None).pubsub()
+                pubsub = redis.Redis.from_url(
+                    self._url, retry=None, socket_connect_timeout=1, socket_timeout=1
+                ).pubsub()
                 pubsub.psubscribe(self.PATTERN)
+                poll = select.epoll()  # select.poll refuses two threads polling at once
+                poll.register(pubsub.connection._sock, select.EPOLLIN)
             except (redis.RedisError, OSError):
                 self._failed("could not subscribe to changes on %s")
                 return
-            self._pubsub, self._socket = pubsub, pubsub.connection._sock
-            self._poll = select.epoll()  # select.poll refuses two threads polling at once
-            self._poll.register(self._socket, select.EPOLLIN)
+            self._pubsub, self._socket, self._poll = pubsub, pubsub.connection._sock, poll
+            self._heard, self._pinged = time.monotonic(), None
 
     def _drain(self):
         with self._lock:
             if self._pubsub is None:
                 return
             try:
-                while (message := self._pubsub.get_message(timeout=0)) is not None:
+                for _ in range(BACKLOG):
+                    message = self._pubsub.get_message(timeout=0)
+                    if message is None:
+                        break
+                    self._heard, self._pinged = time.monotonic(), None
                     if message["type"] == "pmessage":
                         channel = message["channel"]
                         self._moves[channel] = self._moves.get(channel, 0) + 1
                     elif message["type"] == "psubscribe":
                         self._live, self._session = True, self._session + 1
+                else:
+                    self._failed(None, retry_after=0)
+                    return
                 if self._pubsub.connection._sock is not self._socket:
                     raise redis.ConnectionError("reconnected: messages may have been lost")
             except (redis.RedisError, OSError):
                 self._failed("lost the subscription to changes on %s")
 
-    def _failed(self, message):
-        if self._live or not self._retry_at:  # not again each second while Redis is away
-            logger.warning(message, redis.connection.parse_url(self._url).get("host", self._url))
+    def _check(self):
+        """Ask a quiet subscription whether it is still there (a connection a firewall
+        dropped says nothing); drop it when the answer does not come."""
+        with self._lock:
+            if self._pubsub is None:
+                return
+            if self._pinged is None:
+                self._pinged = time.monotonic()
+                try:
+                    self._pubsub.ping()
+                except (redis.RedisError, OSError):
+                    self._failed("lost the subscription to changes on %s")
+            elif time.monotonic() - self._pinged > PONG_WITHIN_SECONDS:
+                self._failed("the subscription to changes on %s stopped answering")
+
+    def _failed(self, message, retry_after=RETRY_SECONDS):
+        """Forget everything read, close the subscription, and make it anew `retry_after`
+        seconds later (at the next read). Called with the lock held."""
+        if message is not None:
+            _log_now_and_then(message, redis.connection.parse_url(self._url).get("host"))
         self._live, self._session = False, self._session + 1
         if self._pubsub is not None:
             with contextlib.suppress(redis.RedisError, OSError):
                 self._pubsub.close()
         # The epoll object is left for the collector: another thread may be polling it.
         self._pubsub = self._socket = self._poll = None
-        self._retry_at = time.monotonic() + RETRY_SECONDS
+        self._retry_at = time.monotonic() + retry_after
 
 
 _subscriptions = {}
-_subscriptions_pid = None
 _opening = threading.Lock()
 
 
 def _subscription(url):
-    global _subscriptions, _subscriptions_pid
-    if _subscriptions_pid != process.pid():  # a forked child subscribes on its own
-        with _opening:
-            if _subscriptions_pid != process.pid():
-                _subscriptions, _subscriptions_pid = {}, process.pid()
     found = _subscriptions.get(url)
     if found is None:
         with _opening:
             found = _subscriptions.setdefault(url, _Subscription(url))
     return found
+
+
+def _forget_parents_subscriptions():
+    """A forked child subscribes on its own (and must not wait on a lock a parent's thread
+    held when it forked)."""
+    global _opening
+    _opening = threading.Lock()
+    _subscriptions.clear()
+
+
+os.register_at_fork(after_in_child=_forget_parents_subscriptions)

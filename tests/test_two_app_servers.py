@@ -117,8 +117,28 @@ def test_a_setting_changed_on_one_server_is_seen_on_the_other(servers):
         assert "Changed on server A" in fetch(b, "/")[1]
 
 
+def test_signing_out_on_one_server_signs_the_reader_out_on_the_other_at_once(servers):
+    a, b = servers
+    jar = http.cookiejar.CookieJar()
+    browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    browser.addheaders = [("User-Agent", READER)]
+    login = form_fields(browser.open(a.url + "/admin/login/").read().decode(), "login-form")
+    login.update(username="boss", password=PASSWORD, next="/admin/")
+    browser.open(a.url + "/admin/login/", urllib.parse.urlencode(login).encode())
+    # The cookies as sent before signing out: a copy of them kept elsewhere, still sent.
+    cookies = {"Cookie": "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)}
+    for _ in range(3):  # B's threads have read the session
+        assert "Logged in as" in fetch(b, b.post, headers=cookies)[1]
+    logout = form_fields(browser.open(a.url + a.post).read().decode(), "logout-form")
+    browser.open(a.url + "/admin/logout/", urllib.parse.urlencode(logout).encode())
+    for _ in range(10):
+        status, page = fetch(b, b.post, headers=cookies)
+        assert status == 200 and "Logged in as" not in page
+
+
 def test_view_counts_are_exact_across_both_servers(servers):
     a, b = servers
+    time.sleep(0.5)  # the views the tests before counted are pushed by every worker
     before = int(re.search(r"Views: (\d+)", fetch(a, a.post)[1]).group(1))
     for _ in range(10):
         assert fetch(a, a.post)[0] == 200

@@ -23,6 +23,7 @@ import sqlite3
 import struct
 import threading
 import time
+from collections import Counter
 
 import lmdb
 import redis
@@ -256,8 +257,9 @@ class LMDBBuffer:
             generation = _count(txn.get(GENERATION, db=self.meta))
         return pending + flushing, generation
 
-    def add_many(self, views):
-        """Add `views`, {(post_id, day): count}, in one write."""
+    def add_many(self, views, batch=None):
+        """Add `views`, {(post_id, day): count}, in one write (a commit that raised did not
+        happen: `batch` is not needed to send it again)."""
         try:
             self._add_many(views)
         except lmdb.MapFullError:  # as in add
@@ -355,7 +357,7 @@ class RedisBuffer:
         local pending = redis.call('HGETALL', KEYS[1])
         for i = 1, #pending, 2 do redis.call('HINCRBY', KEYS[2], pending[i], pending[i + 1]) end
         redis.call('DEL', KEYS[1])
-        redis.call('PUBLISH', ARGV[1], '')
+        redis.pcall('PUBLISH', ARGV[1], '')
         return redis.call('HGETALL', KEYS[2])
     """
     # Ends a flush that still holds the lease (ARGV[1]): one that ran out of time and was
@@ -365,7 +367,7 @@ class RedisBuffer:
         if ARGV[2] == '1' then
             redis.call('DEL', KEYS[2])
             redis.call('SET', KEYS[3], ARGV[3])
-            redis.call('PUBLISH', ARGV[4], '')
+            redis.pcall('PUBLISH', ARGV[4], '')
         end
         redis.call('DEL', KEYS[1])
         return 1
@@ -384,13 +386,28 @@ class RedisBuffer:
             redis.call('HGET', KEYS[checked + 2], ARGV[checked + 2]),
             redis.call('GET', KEYS[checked + 3]),
         }
-        redis.call('PUBLISH', ARGV[checked + 3], '')
+        redis.pcall('PUBLISH', ARGV[checked + 3], '')
         return counted
     """
+
+    # Adds a batch of views (ARGV[3:], field and count) once, however often it is sent: a push
+    # whose answer was lost is sent again and must not count twice. Its mark (KEYS[2]) is
+    # removed with the next batch's (KEYS[3], the last one known to have arrived).
+    ADD_BATCH = """
+        if redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then
+            for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+        end
+        if KEYS[3] ~= KEYS[2] then redis.call('DEL', KEYS[3]) end
+        redis.pcall('PUBLISH', ARGV[1], '')
+        return 1
+    """
+    BATCH_MARK_MS = 24 * 3600 * 1000
 
     def __init__(self, url):
         self.redis = redis.Redis.from_url(url)
         self._count_if = self.redis.register_script(self.COUNT_IF)
+        self._add_batch = self.redis.register_script(self.ADD_BATCH)
+        self._arrived = None  # the mark of the last batch known to have arrived
         self.feed = ChangeFeed(url, "views")
         self._local = threading.local()
 
@@ -400,9 +417,8 @@ class RedisBuffer:
         pipe.hincrby(self.PENDING, f"{post_id}:total", 1)
         pipe.hget(self.FLUSHING, f"{post_id}:total")
         pipe.get(self.GENERATION)
-        self.feed.publish_in(pipe)
-        _, pending, flushing, generation, _ = pipe.execute()
-        self.feed.moved()
+        _, pending, flushing, generation = pipe.execute()
+        self.feed.publish(self.redis)
         return pending + int(flushing or 0), self._known(generation)
 
     def add_if(self, condition, post_id, day):
@@ -417,14 +433,19 @@ class RedisBuffer:
         pending, flushing, generation = counted
         return pending + int(flushing or 0), self._known(generation)
 
-    def add_many(self, views):
-        """Add `views`, {(post_id, day): count}, in one transaction."""
-        pipe = self.redis.pipeline()
+    def add_many(self, views, batch):
+        """Add `views`, {(post_id, day): count}, in one step, once for each `batch` (a random
+        number): send it again with the same number when this raised."""
+        totals = Counter()
+        args = [self.feed.channel, self.BATCH_MARK_MS]
         for (post_id, day), count in views.items():
-            pipe.hincrby(self.PENDING, f"{post_id}:{day}:daily", count)
-            pipe.hincrby(self.PENDING, f"{post_id}:total", count)
-        self.feed.publish_in(pipe)
-        pipe.execute()
+            args += [f"{post_id}:{day}:daily", count]
+            totals[post_id] += count
+        for post_id, count in totals.items():
+            args += [f"{post_id}:total", count]
+        mark = f"inkwell:views:batch:{batch}"
+        self._add_batch(keys=[self.PENDING, mark, self._arrived or mark], args=args)
+        self._arrived = mark
         self.feed.moved()
 
     def pending_total(self, post_id):
@@ -487,9 +508,8 @@ class RedisBuffer:
     def discard(self):
         pipe = self.redis.pipeline().delete(self.PENDING, self.FLUSHING, self.LEASE)
         pipe.set(self.GENERATION, _random())
-        self.feed.publish_in(pipe)
         pipe.execute()
-        self.feed.moved()
+        self.feed.publish(self.redis)
 
     def close(self):
         self.redis.close()

@@ -19,6 +19,7 @@ every counted view shows a number of its own, and the held views move to the sha
 one step that no reader sees half done.
 """
 
+import secrets
 import threading
 from collections import Counter
 
@@ -31,6 +32,9 @@ class HeldViews:
         self._lock = threading.Lock()  # readers never see a push half done
         self._days = Counter()  # (post, day) -> views held
         self._totals = Counter()  # post -> views held
+        # A push whose outcome is unknown (its answer lost): (days, totals, batch), sent again
+        # as the same batch, which the store adds once (RedisBuffer.add_many).
+        self._sending = None
 
     def add(self, post_id, day):
         with self._lock:
@@ -44,15 +48,22 @@ class HeldViews:
 
     def _pending_total(self, post_id):
         pending, generation = self.store.pending_total(post_id)
-        return pending + self._totals[post_id], generation
+        held = self._totals[post_id]
+        if self._sending is not None:
+            held += self._sending[1][post_id]
+        return pending + held, generation
 
     def push(self):
         """Add the held views to the shared buffer (one write), and hold none."""
         with self._lock:
-            if self._days:
-                self.store.add_many(self._days)
-                self._days.clear()
-                self._totals.clear()
+            if self._sending is None:
+                if not self._days:
+                    return
+                self._sending = (self._days, self._totals, secrets.randbits(63))
+                self._days, self._totals = Counter(), Counter()
+            days, _, batch = self._sending
+            self.store.add_many(days, batch)
+            self._sending = None
 
     def take(self):
         return self.store.take()  # buffer.take() pushes first
@@ -61,6 +72,7 @@ class HeldViews:
         with self._lock:
             self._days.clear()
             self._totals.clear()
+            self._sending = None
             self.store.discard()
 
     def close(self):
