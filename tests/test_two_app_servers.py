@@ -53,7 +53,8 @@ def _services(tmp_path):
     admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.execute(f'CREATE DATABASE "{name}"')
     admin.close()
-    environ = {"DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name}
+    # One site on two machines: one database, one Redis, one signing key.
+    environ = {"DATABASE_URL": url.rsplit("/", 1)[0] + "/" + name, "SECRET_KEY": "two servers " * 5}
     if redis_url := os.environ.get("REDIS_URL"):
         # Another Redis database than this test process's, whose fixtures clear theirs.
         parts = urllib.parse.urlsplit(redis_url)
