@@ -98,7 +98,6 @@ class _Subscription:
         # Any new subscription forgets everything read before it; random, as a forked child's
         # threads still hold the tokens their parent's gave.
         self._session = secrets.randbits(64)
-        self._drains = 0  # drains begun: see token()
         self._pubsub = self._socket = self._poll = None
         self._live = False  # subscribed, and its confirmation read
         self._retry_at = 0.0
@@ -111,10 +110,12 @@ class _Subscription:
             if poll is None:
                 self._subscribe()
             elif poll.poll(0):
-                # Counted before a drain reads the socket: a thread that finds it empty while
-                # another drains does not take the message for absent.
-                self._drains += 1
                 self._drain()
+            elif self._lock.locked():
+                # Another thread may be draining what this poll found gone: wait until it
+                # has counted it.
+                with self._lock:
+                    pass
             elif time.monotonic() - self._heard > PING_EVERY_SECONDS:
                 self._check()
         except Exception:  # a page never fails for the feed: it reads Redis instead
@@ -122,7 +123,7 @@ class _Subscription:
                 self._failed("the subscription to changes on %s failed")
         if not self._live:
             return None
-        return self._session, self._drains, self._moves.get(channel, 0)
+        return self._session, self._moves.get(channel, 0)
 
     def moved(self, channel):
         with self._lock:

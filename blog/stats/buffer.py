@@ -412,14 +412,7 @@ class RedisBuffer:
         self._local = threading.local()
 
     def add(self, post_id, day):
-        pipe = self.redis.pipeline()
-        pipe.hincrby(self.PENDING, f"{post_id}:{day}:daily", 1)
-        pipe.hincrby(self.PENDING, f"{post_id}:total", 1)
-        pipe.hget(self.FLUSHING, f"{post_id}:total")
-        pipe.get(self.GENERATION)
-        _, pending, flushing, generation = pipe.execute()
-        self.feed.publish(self.redis)
-        return pending + int(flushing or 0), self._known(generation)
+        return self.add_if((), post_id, day)  # no condition: counted in one round trip
 
     def add_if(self, condition, post_id, day):
         counted = self._count_if(
