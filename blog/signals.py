@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import freshness, search, widgets
+from . import auth_backends, freshness, search, widgets
 from .models import Category, Media, Post, PostViews, SiteOptions, Tag
 from .roles import ROLES
 
@@ -37,6 +37,11 @@ def rendered_pages_are_stale(sender, action="post_", **kwargs):
     """Anything a reader sees changed: settings and theme included (see blog/freshness.py)."""
     if action.startswith("post_"):
         freshness.content_changed(schedule=sender is Post)
+
+
+@receiver([post_save, post_delete], sender=get_user_model())
+def signed_in_users_are_read_again(**kwargs):
+    auth_backends.users_changed()
 
 
 @receiver(post_save, sender=get_user_model())

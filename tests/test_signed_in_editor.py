@@ -1,12 +1,16 @@
-"""Who a signed-in page is served to: the session's user, read again on every page (one query),
-so an editor deactivated, deleted or whose password changed elsewhere is signed out at once,
-and sessions signed in before Inkwell had its own backend stay signed in."""
+"""Who a signed-in page is served to: the session's user, its row read once and then again
+whenever any user changed (blog/auth_backends.py), so an editor deactivated, deleted or whose
+password changed elsewhere is signed out at once (within a second when the change bypassed
+Django), and sessions signed in before Inkwell had its own backend stay signed in."""
+
+import time
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.cached_db import SessionStore
 from django.utils import timezone
 
+from blog import auth_backends
 from blog.auth_backends import ModelBackend
 from tests.factories import PostFactory, UserFactory
 
@@ -33,20 +37,37 @@ def load(client, post):
     return response
 
 
-def test_a_signed_in_editor_costs_one_query_and_is_shown_signed_in(
-    client, editor, post, django_assert_max_num_queries
+def test_a_signed_in_editor_costs_no_query_until_a_user_changes(
+    client, editor, post, django_assert_num_queries
 ):
+    another = UserFactory(username="another")
     client.force_login(editor)
     load(client, post)
-    with django_assert_max_num_queries(1):
+    with django_assert_num_queries(0):
         response = load(client, post)
     assert signed_in(response) and editor.get_full_name() in response.content.decode()
+    another.set_password("a new pass phrase 8")  # any user saved: each is read again
+    another.save(update_fields=["password"])
+    with django_assert_num_queries(1):
+        assert signed_in(load(client, post))
 
 
 def test_an_editor_deactivated_is_signed_out_at_the_next_page(client, editor, post):
     client.force_login(editor)
     assert signed_in(load(client, post))
+    editor.is_active = False
+    editor.save()
+    assert not signed_in(load(client, post))
+
+
+def test_an_editor_deactivated_behind_djangos_back_is_signed_out_within_a_second(
+    client, editor, post, monkeypatch
+):
+    monkeypatch.setattr(auth_backends, "USER_KEPT_SECONDS", 0.2)
+    client.force_login(editor)
+    assert signed_in(load(client, post))
     get_user_model().objects.filter(pk=editor.pk).update(is_active=False)
+    time.sleep(0.25)
     assert not signed_in(load(client, post))
 
 
