@@ -7,7 +7,11 @@ A row is used again while the users' version (a value in the shared cache, read 
 thread's memory while the cache is unchanged) stays the same: every save or deletion of a user
 through Django moves it on, in one process for all (blog/signals.py), so a user deactivated,
 deleted or given a new password is signed out at the next page. A change made behind Django's
-back (`QuerySet.update`, SQL) is read within USER_KEPT_SECONDS."""
+back (`QuerySet.update`, SQL, a data migration's historical model) is read within
+USER_KEPT_SECONDS, as is one whose commit hook never ran (an earlier hook of the same
+transaction raised). A row read inside the transaction that changed it, then rolled back, is
+likewise used for up to that long: a rolled-back password change read so signs that session
+out."""
 
 import os
 import secrets
@@ -47,15 +51,16 @@ def users_version():
     return version
 
 
-def users_changed():
-    """A user was saved or deleted: every process reads its users again, now and once the
-    change is committed (a row read in between is the old one)."""
+def users_changed(using=None):
+    """A user was saved or deleted (on database `using`): every process reads its users again,
+    now and once the change is committed (a row read in between is the old one), whatever
+    other commit hooks do."""
 
     def move_on():
         cache.set(USERS_VERSION_KEY, secrets.token_hex(8), None)
 
     move_on()
-    transaction.on_commit(move_on)
+    transaction.on_commit(move_on, using=using, robust=True)
 
 
 class ModelBackend(backends.ModelBackend):

@@ -39,9 +39,11 @@ def rendered_pages_are_stale(sender, action="post_", **kwargs):
         freshness.content_changed(schedule=sender is Post)
 
 
-@receiver([post_save, post_delete], sender=get_user_model())
-def signed_in_users_are_read_again(**kwargs):
-    auth_backends.users_changed()
+@receiver([post_save, post_delete])
+def signed_in_users_are_read_again(sender, using=None, **kwargs):
+    # Any sender: a proxy or subclass of the user model saves the same rows.
+    if issubclass(sender, get_user_model()):
+        auth_backends.users_changed(using)
 
 
 @receiver(post_save, sender=get_user_model())

@@ -5,6 +5,7 @@ Redis, and reads Redis again as soon as any process wrote, or when it cannot kno
 import os
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -158,7 +159,7 @@ def test_a_push_whose_answer_was_lost_is_sent_again_and_counted_once(own_redis, 
     store.add_many = answer_lost
     with pytest.raises(redis.ConnectionError):
         views.push()
-    views.add(7, "2026-11-26")
+    assert views.add(7, "2026-11-26")[0] == 5  # the batch counted once, in doubt or not
     store.add_many = arrived
     views.push()  # the batch whose answer was lost, as it was
     views.push()  # then the view counted since
@@ -204,3 +205,33 @@ def test_a_redis_that_allows_no_channels_leaves_every_read_to_redis_and_loses_no
     assert (7, None, 3, 0) in rows
     done()
     assert views.pending_total(7)[0] == 0
+
+
+def test_a_thread_that_finds_the_socket_emptied_by_another_waits_for_its_count(feed):
+    subscription = redis_changes._subscription(feed._url)
+    before = feed.read()
+    real = subscription._pubsub.get_message
+    read_off, go = threading.Event(), threading.Event()
+
+    def slow_get_message(**kwargs):
+        message = real(**kwargs)
+        if message is not None and message["type"] == "pmessage":
+            read_off.set()  # off the socket, not yet counted
+            go.wait(5)
+        return message
+
+    subscription._pubsub.get_message = slow_get_message
+    redis.Redis.from_url(feed._url).publish(feed.channel, b"")
+    time.sleep(0.05)  # delivered to this process's socket
+    draining = threading.Thread(target=feed.read)
+    draining.start()
+    assert read_off.wait(5)
+    seen = {}
+    asking = threading.Thread(target=lambda: seen.setdefault("token", feed.read()))
+    asking.start()
+    asking.join(0.3)
+    assert asking.is_alive()  # it waits for the drain
+    go.set()
+    draining.join()
+    asking.join()
+    assert seen["token"] != before

@@ -3,11 +3,13 @@ whenever any user changed (blog/auth_backends.py), so an editor deactivated, del
 password changed elsewhere is signed out at once (within a second when the change bypassed
 Django), and sessions signed in before Inkwell had its own backend stay signed in."""
 
+import threading
 import time
 
 import pytest
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY, get_user_model
 from django.contrib.sessions.backends.cached_db import SessionStore
+from django.db import connection, transaction
 from django.utils import timezone
 
 from blog import auth_backends
@@ -67,6 +69,37 @@ def test_an_editor_deactivated_behind_djangos_back_is_signed_out_within_a_second
     client.force_login(editor)
     assert signed_in(load(client, post))
     get_user_model().objects.filter(pk=editor.pk).update(is_active=False)
+    time.sleep(0.25)
+    assert not signed_in(load(client, post))
+
+
+class Boom(Exception):
+    pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deactivation_whose_commit_hook_never_ran_signs_out_within_a_second(
+    client, post, monkeypatch
+):
+    monkeypatch.setattr(auth_backends, "USER_KEPT_SECONDS", 0.2)
+    editor = UserFactory(username="jonas", is_staff=True, is_superuser=True)
+    client.force_login(editor)
+    assert signed_in(load(client, post))
+
+    def failing_hook():
+        raise Boom
+
+    with pytest.raises(Boom), transaction.atomic():
+        transaction.on_commit(failing_hook)  # another app's, registered first: ours is skipped
+        editor.is_active = False
+        editor.save()
+        # Another thread's request before the commit reads the row as it still is.
+        reader = threading.Thread(
+            target=lambda: (ModelBackend().get_user(editor.pk), connection.close())
+        )
+        reader.start()
+        reader.join()
+    assert get_user_model().objects.get(pk=editor.pk).is_active is False  # committed
     time.sleep(0.25)
     assert not signed_in(load(client, post))
 

@@ -266,6 +266,10 @@ class LMDBBuffer:
             self.env.reader_check()
             self._add_many(views)
 
+    @staticmethod
+    def arrived(batch):
+        return False  # a commit that raised did not happen
+
     def _add_many(self, views):
         with self._writing(self.pending) as txn:
             for (post_id, day), count in views.items():
@@ -440,6 +444,18 @@ class RedisBuffer:
         self._add_batch(keys=[self.PENDING, mark, self._arrived or mark], args=args)
         self._arrived = mark
         self.feed.moved()
+
+    def arrived(self, batch):
+        """Whether `batch` was added (its answer lost on the way back): asked only while a
+        push is in doubt, and False when Redis cannot say."""
+        mark = f"inkwell:views:batch:{batch}"
+        try:
+            arrived = bool(self.redis.exists(mark))
+        except redis.RedisError:
+            return False
+        if arrived:
+            self._arrived = mark
+        return arrived
 
     def pending_total(self, post_id):
         """Read once, then again only after the buffer changed (ChangeFeed)."""

@@ -49,6 +49,8 @@ class HeldViews:
     def _pending_total(self, post_id):
         pending, generation = self.store.pending_total(post_id)
         held = self._totals[post_id]
+        if self._sending is not None and self.store.arrived(self._sending[2]):
+            self._sending = None  # its answer was lost, not the batch: pending counts it
         if self._sending is not None:
             held += self._sending[1][post_id]
         return pending + held, generation
