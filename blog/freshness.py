@@ -117,11 +117,12 @@ def confirmed(version):
 def _bump(schedule=True):
     version = _new_version()
     cache.set(VERSION_KEY, version, None)
-    memo = request_memo.current()
-    if memo is not None:
-        memo[VERSION_KEY] = version
     if schedule:
         cache.delete(DUE_KEY)
+    memo = request_memo.current()
+    if memo is not None:  # read again, with the next publication when it was deleted
+        memo.pop(VERSION_KEY, None)
+        memo.pop(_READ_AHEAD, None)
 
 
 def content_changed(schedule=False):
