@@ -42,17 +42,25 @@ class ChangeMark:
 
     def reads(self, local, seconds, limit):
         """The dict of values a thread (`local`, its namespace) read while this mark stayed the
-        same: a new, empty one once the mark moved, `seconds` after the last was made (for a
-        writer killed before it moved the mark), or when it holds more than `limit`."""
-        mark, now = self.read(), time.monotonic()
-        if (
-            getattr(local, "read_mark", None) != mark
-            or now - local.read_since > seconds
-            or len(local.reads) > limit
-        ):
-            local.read_mark, local.read_since, local.reads = mark, now, {}
-        return local.reads
+        same (thread_reads)."""
+        return thread_reads(local, self.read(), seconds, limit)
 
     def move(self):
         # Not the random module: a program that seeds it (a test library does) would repeat marks.
         self._map()[: self.SIZE] = os.urandom(self.SIZE)
+
+
+def thread_reads(local, mark, seconds, limit):
+    """The dict of values a thread (`local`, its namespace) read while a store's `mark` stayed
+    the same: a new, empty one once the mark moved, `seconds` after the last was made (for a
+    writer killed before it moved the mark), when it holds more than `limit`, or whenever the
+    mark is None (nothing can tell whether the store changed)."""
+    now = time.monotonic()
+    if (
+        mark is None
+        or getattr(local, "read_mark", None) != mark
+        or now - local.read_since > seconds
+        or len(local.reads) > limit
+    ):
+        local.read_mark, local.read_since, local.reads = mark, now, {}
+    return local.reads

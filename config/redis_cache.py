@@ -27,14 +27,12 @@ READS_KEPT_SECONDS = 1.0  # and for at most this long (see ChangeFeed)
 
 class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, servers, **options):
-        self._change_feed = options.pop("CHANGE_FEED", True)
+        change_feed = options.pop("CHANGE_FEED", True)
         super().__init__(servers, **options)
         self._clients = {}
         self._local = threading.local()
         # With replicas a value read may lag the write its message announces: no memo then.
-        self.feed = (
-            ChangeFeed(servers[0], "cache") if self._change_feed and len(servers) == 1 else None
-        )
+        self.feed = ChangeFeed(servers[0], "cache") if change_feed and len(servers) == 1 else None
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)

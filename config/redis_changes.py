@@ -26,6 +26,8 @@ import time
 
 import redis
 
+from .change_mark import thread_reads
+
 RETRY_SECONDS = 1.0  # between two attempts to subscribe again
 PING_EVERY_SECONDS = 5.0  # a quiet subscription is asked whether it is still there
 PONG_WITHIN_SECONDS = 1.0
@@ -48,18 +50,9 @@ class ChangeFeed:
         return _subscription(self._url).token(self.channel)
 
     def reads(self, local, seconds, limit):
-        """As ChangeMark.reads: the dict of values this thread (`local`, its namespace) read
-        since the store last changed, a new one when it changed, `seconds` after the last was
-        made, past `limit` entries, or while this process is not subscribed."""
-        token, now = self.read(), time.monotonic()
-        if (
-            token is None
-            or getattr(local, "read_mark", None) != token
-            or now - local.read_since > seconds
-            or len(local.reads) > limit
-        ):
-            local.read_mark, local.read_since, local.reads = token, now, {}
-        return local.reads
+        """As ChangeMark.reads (thread_reads): while this process is not subscribed, nothing
+        read is kept."""
+        return thread_reads(local, self.read(), seconds, limit)
 
     def moved(self):
         """This process wrote the store: its own threads read it again from now on."""

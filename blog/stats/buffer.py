@@ -440,15 +440,19 @@ class RedisBuffer:
             totals[post_id] += count
         for post_id, count in totals.items():
             args += [f"{post_id}:total", count]
-        mark = f"inkwell:views:batch:{batch}"
+        mark = self._batch_mark(batch)
         self._add_batch(keys=[self.PENDING, mark, self._arrived or mark], args=args)
         self._arrived = mark
         self.feed.moved()
 
+    @staticmethod
+    def _batch_mark(batch):
+        return f"inkwell:views:batch:{batch}"
+
     def arrived(self, batch):
         """Whether `batch` was added (its answer lost on the way back): asked only while a
         push is in doubt, and False when Redis cannot say."""
-        mark = f"inkwell:views:batch:{batch}"
+        mark = self._batch_mark(batch)
         try:
             arrived = bool(self.redis.exists(mark))
         except redis.RedisError:
@@ -462,9 +466,7 @@ class RedisBuffer:
         reads = self.feed.reads(self._local, READS_KEPT_SECONDS, READS_KEPT)
         found = reads.get(post_id)
         if found is None:
-            found = self._read_pending_total(post_id)
-            if found[1] is not None:
-                reads[post_id] = found
+            found = reads[post_id] = self._read_pending_total(post_id)
         return found
 
     def _read_pending_total(self, post_id):
