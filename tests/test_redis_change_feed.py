@@ -32,6 +32,12 @@ def read(key=KEY):
     return cache.get_many([key]).get(key)
 
 
+def write_unannounced(location, value):
+    """Store `value` under KEY as the cache would, without publishing the change."""
+    stored = cache._cache._serializer.dumps(value)
+    redis.Redis.from_url(location).set(cache.make_and_validate_key(KEY), stored)
+
+
 @pytest.fixture
 def feed(own_redis):
     cache.clear()  # through the backend own_redis configured, which publishes
@@ -76,9 +82,7 @@ def test_a_change_that_published_nothing_is_read_within_the_time_reads_are_kept(
     monkeypatch.setattr(redis_cache, "READS_KEPT_SECONDS", 0.2)
     cache.set(KEY, "first", None)
     assert read() == "first"
-    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
-    made_key = cache.make_and_validate_key(KEY)
-    server.set(made_key, cache._cache._serializer.dumps("behind its back"))
+    write_unannounced(settings.CACHES["default"]["LOCATION"], "behind its back")
     time.sleep(0.3)
     assert read() == "behind its back"
 
@@ -97,10 +101,11 @@ def test_without_its_subscription_a_process_reads_everything_from_redis(
     monkeypatch.setattr(redis_changes, "RETRY_SECONDS", 0.2)
     cache.set(KEY, "first", None)
     assert read() == "first"
-    server = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
-    server.client_kill_filter(_type="pubsub")  # Redis dropped the subscription
-    made_key = cache.make_and_validate_key(KEY)
-    server.set(made_key, cache._cache._serializer.dumps("unannounced"))
+    location = settings.CACHES["default"]["LOCATION"]
+    # Redis drops this process's subscription (only it: other runs may share the server).
+    host, port = redis_changes._subscription(location)._socket.getsockname()[:2]
+    redis.Redis.from_url(location).client_kill_filter(addr=f"{host}:{port}")
+    write_unannounced(location, "unannounced")
     time.sleep(0.05)  # the closed connection reaches this process
     assert read() == "unannounced"
     own_redis.clear()
@@ -194,8 +199,7 @@ def test_a_redis_that_allows_no_channels_leaves_every_read_to_redis_and_loses_no
     settings.INKWELL_VIEWS_BUFFER = no_channels_user
     cache.set(KEY, "first", None)
     assert read() == "first"
-    server = redis.Redis.from_url(no_channels_user)
-    server.set(cache.make_and_validate_key(KEY), cache._cache._serializer.dumps("second"))
+    write_unannounced(no_channels_user, "second")
     assert read() == "second"  # nothing remembered: it could not subscribe
     views = HeldViews(RedisBuffer(no_channels_user))
     for _ in range(3):
