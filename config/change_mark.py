@@ -50,6 +50,18 @@ class ChangeMark:
         self._map()[: self.SIZE] = os.urandom(self.SIZE)
 
 
+# Values no caller can change: a store's memo may hand the same object to every caller.
+IMMUTABLE = frozenset({str, bytes, float, bool, type(None)})
+
+
+def small_and_immutable(value, limit):
+    """Whether a memo may keep `value` itself for every reader: no caller can change it, and
+    it is not larger than `limit` bytes (or characters)."""
+    if type(value) in (str, bytes):
+        return len(value) <= limit
+    return type(value) in IMMUTABLE or type(value) is int
+
+
 def thread_reads(local, mark, seconds, limit):
     """The dict of values a thread (`local`, its namespace) read while a store's `mark` stayed
     the same: a new, empty one once the mark moved, `seconds` after the last was made (for a

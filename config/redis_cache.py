@@ -12,12 +12,14 @@ reader's session) is answered from the thread's memory while nothing was written
 process: the Redis counterpart of the embedded default's memo (config/sqlite_cache.py).
 """
 
+import functools
 import math
 import threading
 import time
 
 from django.core.cache.backends import redis as django_redis
 
+from .change_mark import small_and_immutable
 from .redis_changes import ChangeFeed
 
 READS_KEPT = 64  # entries a thread remembers between two changes to the cache
@@ -42,23 +44,31 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return client
 
     def get(self, key, default):
-        return self._read([key]).get(key, default)
+        return self.get_many([key]).get(key, default)
 
     def get_many(self, keys):
-        return self._read(keys)
+        return self.read(keys, self.reads())[0]
 
-    def _read(self, keys):
-        """{key: value} of the `keys` found. Each thread keeps what Redis answered for a key
-        (its stored bytes, or that it is missing) while the feed is quiet, up to the entry's
-        expiry, and decodes it for each caller (so no caller sees another's changes)."""
+    def reads(self):
+        """What this thread read while the feed stayed quiet (a new dict once it spoke), or
+        None where nothing is kept (no feed)."""
         if self.feed is None:
-            return super().get_many(keys)
-        reads = self.feed.reads(self._local, READS_KEPT_SECONDS, READS_KEPT)
-        now, stored, missing = time.monotonic(), {}, []
+            return None
+        return self.feed.reads(self._local, READS_KEPT_SECONDS, READS_KEPT)
+
+    def read(self, keys, reads):
+        """({key: value} of the `keys` found, until when (time.monotonic()) that answer holds
+        while the feed stays quiet). Each thread keeps what Redis answered for a key in `reads`
+        (its stored bytes, or that it is missing), up to the entry's expiry, and decodes it for
+        each caller (so no caller sees another's changes)."""
+        if reads is None:
+            return super().get_many(keys), -math.inf
+        now, stored, missing, until = time.monotonic(), {}, [], math.inf
         for key in keys:
             kept = reads.get(key)
             if kept is not None and now < kept[1]:
                 stored[key] = kept[0]
+                until = min(until, kept[1])
             else:
                 missing.append(key)
         if missing:
@@ -70,10 +80,14 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             now = time.monotonic()
             for key, value, ttl in zip(missing, values, ttls, strict=True):
                 stored[key] = value
+                expires = now + ttl / 1000 if ttl >= 0 else math.inf
                 if value is None or len(value) <= READ_BYTES_KEPT:
-                    reads[key] = (value, now + ttl / 1000 if ttl >= 0 else math.inf)
+                    reads[key] = (value, expires)
+                    until = min(until, expires)
+                else:
+                    until = -math.inf
         loads = self._serializer.loads
-        return {key: loads(value) for key, value in stored.items() if value is not None}
+        return {key: loads(value) for key, value in stored.items() if value is not None}, until
 
     def _changed(self):
         if self.feed is not None:
@@ -125,6 +139,38 @@ class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = RedisCacheClient
+        # The same few keys are made on every request (the content version, the options).
+        self._made_keys = functools.lru_cache(maxsize=1024, typed=True)(
+            super().make_and_validate_key
+        )
+
+    def make_and_validate_key(self, key, version=None):
+        return self._made_keys(key, version)
+
+    def get(self, key, default=None, version=None):
+        return self.get_many([key], version=version).get(key, default)
+
+    def get_many(self, keys, version=None):
+        """As Django's; while the cache's feed is quiet, the whole answer is kept with the
+        thread's reads when it holds no value a caller could change (the content version is
+        asked for on every request, and found in one dictionary lookup)."""
+        client = self._cache
+        reads = client.reads()
+        asked = (tuple(keys), version)
+        kept = reads.get(asked) if reads is not None else None
+        if kept is not None and time.monotonic() < kept[1]:
+            return dict(kept[0])
+        made = {self.make_and_validate_key(key, version=version): key for key in asked[0]}
+        found, until = client.read(made, reads)
+        answer = {made[key]: value for key, value in found.items()}
+        if (
+            reads is not None
+            and until > time.monotonic()
+            and all(type(key) is str for key in asked[0])
+            and all(small_and_immutable(value, READ_BYTES_KEPT) for value in answer.values())
+        ):
+            reads[asked] = (answer, until)
+        return dict(answer)
 
     def stored_form(self, key, value):
         """(The Redis key `key` is kept under, what `value` is kept as there): for a script

@@ -21,7 +21,7 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
 from . import process
-from .change_mark import ChangeMark
+from .change_mark import IMMUTABLE, ChangeMark, small_and_immutable
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS cache "
@@ -45,16 +45,6 @@ def _decode(value):
     if isinstance(value, Unpickled):
         return value.value
     return pickle.loads(value)
-
-
-# Values no caller can change: unpickled once for every read of a row a thread keeps.
-IMMUTABLE = frozenset({str, bytes, float, bool, type(None)})
-
-
-def _small_and_immutable(value):
-    if type(value) in (str, bytes):
-        return len(value) <= READ_BYTES_KEPT
-    return type(value) in IMMUTABLE or type(value) is int
 
 
 class Unpickled:
@@ -184,7 +174,7 @@ class SQLiteCache(BaseCache):
         rows = self._rows(list(made))
         found = {made[key]: _decode(value) for key, value, _ in rows}
         if all(type(key) is str for key in asked[0]) and all(
-            _small_and_immutable(value) for value in found.values()
+            small_and_immutable(value, READ_BYTES_KEPT) for value in found.values()
         ):
             expiries = [expires for _, _, expires in rows if expires is not None]
             reads[asked] = (found, min(expiries, default=None))

@@ -12,6 +12,7 @@ import pytest
 import redis
 from django.core.cache import cache
 
+from blog import request_memo
 from blog.stats.buffer import RedisBuffer
 from blog.stats.held import HeldViews
 from config import redis_cache, redis_changes
@@ -76,6 +77,27 @@ def test_a_write_by_another_process_is_read_once_it_has_published(feed, settings
     assert read() == "theirs"
 
 
+def test_a_request_sees_other_processes_writes_as_they_were_at_its_first_read(feed, settings):
+    """Within one request (request_memo.remembered) each thread looks at the feed once: its
+    reads agree with each other, its own writes are read at once, and the next request reads
+    what another process wrote meanwhile."""
+    another = (
+        "from django.conf import settings; settings.configure();"
+        "from config.redis_cache import RedisCache;"
+        f"RedisCache({settings.CACHES['default']['LOCATION']!r}, {{}}).set({KEY!r}, 'theirs', None)"
+    )
+    cache.set(KEY, "first", None)
+    with request_memo.remembered():
+        assert read() == "first"
+        subprocess.run([sys.executable, "-c", another], cwd=ROOT, check=True)
+        time.sleep(0.05)  # delivered to this process's socket
+        assert read() == "first"
+        cache.set("feed-test:mine", "mine", None)
+        assert read("feed-test:mine") == "mine"
+    with request_memo.remembered():
+        assert read() == "theirs"
+
+
 def test_a_change_that_published_nothing_is_read_within_the_time_reads_are_kept(
     feed, own_redis, monkeypatch, settings
 ):
@@ -93,6 +115,25 @@ def test_an_entry_that_expires_is_not_remembered_past_its_expiry(feed, monkeypat
     assert read() == "short-lived"
     time.sleep(1.1)
     assert read() is None
+
+
+def test_an_answer_read_again_is_each_callers_own_and_ends_with_its_first_expiry(
+    feed, own_redis, monkeypatch
+):
+    monkeypatch.setattr(redis_cache, "READS_KEPT_SECONDS", 10)  # expiries alone end them
+    cache.set("version", "one", None)
+    cache.set("due", 1.5, 1)
+    cache.set("session", {"cart": []}, 60)
+    assert cache.get_many(["version", "due"]) == {"version": "one", "due": 1.5}
+    assert cache.get("session") == {"cart": []}
+    own_redis.clear()
+    cache.get_many(["version", "due"])["version"] = "changed by one caller"
+    assert cache.get_many(["version", "due"]) == {"version": "one", "due": 1.5}
+    cache.get("session")["cart"].append("changed by one caller")
+    assert cache.get("session") == {"cart": []}
+    assert own_redis == [], "each of them was answered from memory"
+    time.sleep(1.1)  # nothing written meanwhile: "due" expired all the same
+    assert cache.get_many(["version", "due"]) == {"version": "one"}
 
 
 def test_without_its_subscription_a_process_reads_everything_from_redis(
