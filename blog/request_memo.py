@@ -1,25 +1,20 @@
 """Values a request reads once and then remembers until it ends (the site's options, the
 content version): one dict per request, held in a context variable so each thread of a
-worker has its own; outside a request (a task, a shell) nothing is remembered. A request
-also looks once at each Redis change feed (config/redis_changes.py, moment_begins)."""
+worker has its own; outside a request (a task, a shell) nothing is remembered."""
 
 from contextvars import ContextVar
-
-from config import redis_changes
 
 _memo = ContextVar("inkwell_request_memo", default=None)
 
 
 class _Remembered:
     # A class, not @contextmanager: a replayed page enters one in a fraction of the time.
-    __slots__ = ("_token", "_moment")
+    __slots__ = ("_token",)
 
     def __enter__(self):
         self._token = _memo.set({})
-        self._moment = redis_changes.moment_begins()
 
     def __exit__(self, *exc_info):
-        redis_changes.moment_ends(self._moment)
         _memo.reset(self._token)
 
 

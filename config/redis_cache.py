@@ -97,6 +97,10 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         added = super().add(key, value, timeout)
         if added:
             self._changed()
+        elif self.feed is not None:
+            # Another process made the key, and may not have announced it yet: what this
+            # process remembers of it (that it was missing) is read again.
+            self.feed.moved()
         return added
 
     def set(self, key, value, timeout):
@@ -133,6 +137,10 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return cleared
 
 
+def _plain(keys, version):
+    return type(version) in (int, type(None)) and all(type(key) is str for key in keys)
+
+
 class RedisCache(django_redis.RedisCache):
     """OPTIONS: CHANGE_FEED (default True): False leaves every read to Redis."""
 
@@ -154,19 +162,20 @@ class RedisCache(django_redis.RedisCache):
         """As Django's; while the cache's feed is quiet, the whole answer is kept with the
         thread's reads when it holds no value a caller could change (the content version is
         asked for on every request, and found in one dictionary lookup)."""
-        client = self._cache
+        client, keys = self._cache, tuple(keys)
         reads = client.reads()
-        asked = (tuple(keys), version)
-        kept = reads.get(asked) if reads is not None else None
+        # Only keys and versions that make one stored key each (1 and 1.0 make two).
+        asked = (keys, version) if _plain(keys, version) else None
+        kept = reads.get(asked) if reads is not None and asked is not None else None
         if kept is not None and time.monotonic() < kept[1]:
             return dict(kept[0])
-        made = {self.make_and_validate_key(key, version=version): key for key in asked[0]}
+        made = {self.make_and_validate_key(key, version=version): key for key in keys}
         found, until = client.read(made, reads)
         answer = {made[key]: value for key, value in found.items()}
         if (
-            reads is not None
+            asked is not None
+            and reads is not None
             and until > time.monotonic()
-            and all(type(key) is str for key in asked[0])
             and all(small_and_immutable(value, READ_BYTES_KEPT) for value in answer.values())
         ):
             reads[asked] = (answer, until)

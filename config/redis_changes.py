@@ -17,7 +17,6 @@ was read runs out of time, `seconds` in `reads` (one second for the cache and th
 """
 
 import contextlib
-import contextvars
 import logging
 import os
 import secrets
@@ -35,24 +34,6 @@ PONG_WITHIN_SECONDS = 1.0
 BACKLOG = 100  # messages a drain reads; past that, subscribing anew (forgetting all) is cheaper
 LOG_EVERY_SECONDS = 60
 logger = logging.getLogger(__name__)
-
-
-# The subscriptions a thread looked at in the current moment (moment_begins), or None.
-_looked = contextvars.ContextVar("inkwell_feeds_looked_at", default=None)
-
-
-def moment_begins():
-    """From now until moment_ends(token), each subscription's socket is looked at once (per
-    thread, in this context): every read of a request sees the stores as they were at its
-    first, as one read of the memory-mapped mark would (config/change_mark.py), and looking
-    again costs no system call, each of which hands the interpreter lock to a busy worker's
-    other threads. The process's own writes are seen at once all the same. Returns the
-    token for moment_ends."""
-    return _looked.set(set())
-
-
-def moment_ends(token):
-    _looked.reset(token)
 
 
 class ChangeFeed:
@@ -117,12 +98,9 @@ class _Subscription:
         self._pinged = None  # when it was asked whether it is still there, unanswered
 
     def token(self, channel):
-        looked = _looked.get()
         try:
             poll = self._poll
-            if looked is not None and self in looked:
-                pass  # looked at already in this moment
-            elif poll is None:
+            if poll is None:
                 self._subscribe()
             elif poll.poll(0):
                 self._drain()
@@ -133,8 +111,6 @@ class _Subscription:
                     pass
             elif time.monotonic() - self._heard > PING_EVERY_SECONDS:
                 self._check()
-            if looked is not None:
-                looked.add(self)
         except Exception:  # a page never fails for the feed: it reads Redis instead
             with self._lock:
                 self._failed("the subscription to changes on %s failed")

@@ -441,9 +441,11 @@ class RedisBuffer:
         for post_id, count in totals.items():
             args += [f"{post_id}:total", count]
         mark = self._batch_mark(batch)
-        self._add_batch(keys=[self.PENDING, mark, self._arrived or mark], args=args)
+        try:
+            self._add_batch(keys=[self.PENDING, mark, self._arrived or mark], args=args)
+        finally:  # a script whose answer was lost may have run: read the buffer again
+            self.feed.moved()
         self._arrived = mark
-        self.feed.moved()
 
     @staticmethod
     def _batch_mark(batch):
@@ -459,6 +461,7 @@ class RedisBuffer:
             return False
         if arrived:
             self._arrived = mark
+            self.feed.moved()  # what this process read before it may not count the batch
         return arrived
 
     def pending_total(self, post_id):
