@@ -98,7 +98,29 @@ def fill(request, content, values=None):
         if _prefix().encode() not in content:
             return content
         content = split(content)
-    values = values or {}
+    return b"".join(_filled(request, content, values or {}))
+
+
+def filled_chunks(request, parts, values, copied=64 * 1024):
+    """As fill(request, parts, values), as a list of bytes to send one after another: texts
+    longer than `copied` are sent as they are kept, not copied into one string with the rest
+    (the comments of a long thread, half a megabyte, copied for every reader cost more than
+    the two writes more that sending them apart takes)."""
+    chunks, pending = [], []
+    for piece in _filled(request, parts, values):
+        if len(piece) > copied:
+            if pending:
+                chunks.append(b"".join(pending))
+                pending = []
+            chunks.append(piece)
+        else:
+            pending.append(piece)
+    if pending:
+        chunks.append(b"".join(pending))
+    return chunks
+
+
+def _filled(request, content, values):
     filled = []
     for start in range(0, len(content) - 1, 3):
         text, name, argument = content[start : start + 3]
@@ -110,7 +132,7 @@ def fill(request, content, values=None):
             value = filler(request, argument.decode()) if filler else ""
         filled += [text, str(value).encode()]
     filled.append(content[-1])
-    return b"".join(filled)
+    return filled
 
 
 def _csrf_token(request, argument):

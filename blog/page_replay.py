@@ -199,10 +199,10 @@ class PageReplayApp:
         if replay.uses_nonce:  # as django-csp makes it
             nonce = values["csp-nonce"] = base64.b64encode(random_pool.take(16)).decode()
         headers += [(name, nonce.join(pieces)) for name, pieces in replay.csp_headers]
-        body = fill.fill(None, replay.parts, values)
-        headers.append(("Content-Length", str(len(body))))
+        body = fill.filled_chunks(None, replay.parts, values)
+        headers.append(("Content-Length", str(sum(map(len, body)))))
         start_response("200 OK", headers)
-        return [body]
+        return body
 
     @staticmethod
     def counts_a_view(environ, replay):

@@ -100,6 +100,22 @@ def test_a_page_served_kept_is_replayed_without_django_and_counts_every_load(app
     assert PostViews.objects.get(post=post).count == 6
 
 
+def test_a_long_page_is_replayed_whole_with_its_length(app, django_app):
+    """A page past fill.filled_chunks's limit (a thread of hundreds of comments) is sent in
+    pieces: the reader still gets every byte, in order, under the right Content-Length."""
+    sentence = "A long paragraph of field notes, number {}. "
+    post = PostFactory(body="<p>" + "".join(sentence.format(n) for n in range(3000)) + "</p>")
+    for _ in range(2):
+        Reader(app).get(post.get_absolute_url())  # rendered, then kept for replays
+    status, headers, body = Reader(app).get(post.get_absolute_url())
+    assert django_app.calls == 2, "the third load was a replay"
+    assert status == 200 and int(headers["Content-Length"]) == len(body.encode()) > 128_000
+    numbers = [int(n) for n in re.findall(r"field notes, number (\d+)\.", body)]
+    assert numbers[-3000:] == list(range(3000))  # after the excerpt in the head
+    assert views_shown(body) == 3 and body.rstrip().endswith("</html>")
+    assert hidden_fields(body)["token"]
+
+
 def test_replays_carry_their_own_nonce_token_and_cookie(app):
     post = PostFactory()
     for _ in range(2):
@@ -410,3 +426,17 @@ def test_a_kept_page_is_cut_at_its_markers_and_nowhere_else():
     assert parts[1::3] == [b"views"]
     filled = fill.fill(None, parts, {"views": 7}).decode()
     assert filled == f"<p>{prefix}.Not-a-marker</p>7<p>{prefix}</p>"
+
+
+def test_a_page_sent_in_chunks_is_the_page_filled_in_one_piece():
+    long = b"<ol>" + b"<li>comment</li>" * 5000 + b"</ol>"
+    page = b"".join(
+        [b"<p>", fill.marker("views").encode(), b"</p>", long, fill.marker("csrf").encode()]
+        + [b"<p>", long, b"</p>", fill.marker("views").encode()]
+    )
+    parts, values = fill.split(page), {"views": 12, "csrf": "token"}
+    chunks = fill.filled_chunks(None, parts, values)
+    assert b"".join(chunks) == fill.fill(None, parts, values)
+    long_texts = [text for text in parts[::3] if len(text) > len(long)]
+    assert len(long_texts) == 2
+    assert all(any(chunk is text for chunk in chunks) for text in long_texts), "not copied"
