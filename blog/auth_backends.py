@@ -44,11 +44,7 @@ os.register_at_fork(after_in_child=_forget_parents_rows)
 
 
 def users_version():
-    version = default_cache().get_many([USERS_VERSION_KEY]).get(USERS_VERSION_KEY)
-    if version is None:
-        cache.add(USERS_VERSION_KEY, secrets.token_hex(8), None)
-        version = cache.get(USERS_VERSION_KEY)
-    return version
+    return default_cache().get_or_set(USERS_VERSION_KEY, lambda: secrets.token_hex(8), None)
 
 
 def users_changed(using=None):

@@ -26,11 +26,7 @@ def version(post_pk):
     content version too (discussion_changed)."""
     content_version, value = _versions.get(post_pk)
     if value is None:
-        key = VERSION_KEY.format(post_pk)
-        value = cache.get(key)
-        if value is None:
-            cache.add(key, _new_version(), None)
-            value = cache.get(key)
+        value = cache.get_or_set(VERSION_KEY.format(post_pk), _new_version, None)
         _versions.put(content_version, post_pk, value)
     return value
 

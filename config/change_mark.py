@@ -62,6 +62,16 @@ def small_and_immutable(value, limit):
     return type(value) in IMMUTABLE or type(value) is int
 
 
+def answer_key(keys, version):
+    """What a cache's memo keeps the answer of get_many(`keys`, `version`) under: (keys,
+    version), or None where it keeps none. Only string keys and int versions each make one
+    stored key (versions 1 and 1.0 make two)."""
+    keys = tuple(keys)
+    if type(version) in (int, type(None)) and all(type(key) is str for key in keys):
+        return keys, version
+    return None
+
+
 def thread_reads(local, mark, seconds, limit):
     """The dict of values a thread (`local`, its namespace) read while a store's `mark` stayed
     the same: a new, empty one once the mark moved, `seconds` after the last was made (for a

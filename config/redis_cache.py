@@ -19,7 +19,7 @@ import time
 
 from django.core.cache.backends import redis as django_redis
 
-from .change_mark import small_and_immutable
+from .change_mark import answer_key, small_and_immutable
 from .redis_changes import ChangeFeed
 
 READS_KEPT = 64  # entries a thread remembers between two changes to the cache
@@ -43,12 +43,6 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
-    def get(self, key, default):
-        return self.get_many([key]).get(key, default)
-
-    def get_many(self, keys):
-        return self.read(keys, self.reads())[0]
-
     def reads(self):
         """What this thread read while the feed stayed quiet (a new dict once it spoke), or
         None where nothing is kept (no feed)."""
@@ -61,8 +55,6 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         while the feed stays quiet). Each thread keeps what Redis answered for a key in `reads`
         (its stored bytes, or that it is missing), up to the entry's expiry, and decodes it for
         each caller (so no caller sees another's changes)."""
-        if reads is None:
-            return super().get_many(keys), -math.inf
         now, stored, missing, until = time.monotonic(), {}, [], math.inf
         for key in keys:
             kept = reads.get(key)
@@ -137,10 +129,6 @@ class RedisCacheClient(django_redis.RedisCacheClient):
         return cleared
 
 
-def _plain(keys, version):
-    return type(version) in (int, type(None)) and all(type(key) is str for key in keys)
-
-
 class RedisCache(django_redis.RedisCache):
     """OPTIONS: CHANGE_FEED (default True): False leaves every read to Redis."""
 
@@ -164,9 +152,10 @@ class RedisCache(django_redis.RedisCache):
         asked for on every request, and found in one dictionary lookup)."""
         client, keys = self._cache, tuple(keys)
         reads = client.reads()
-        # Only keys and versions that make one stored key each (1 and 1.0 make two).
-        asked = (keys, version) if _plain(keys, version) else None
-        kept = reads.get(asked) if reads is not None and asked is not None else None
+        if reads is None:
+            return super().get_many(keys, version=version)
+        asked = answer_key(keys, version)
+        kept = reads.get(asked) if asked is not None else None
         if kept is not None and time.monotonic() < kept[1]:
             return dict(kept[0])
         made = {self.make_and_validate_key(key, version=version): key for key in keys}
@@ -174,7 +163,6 @@ class RedisCache(django_redis.RedisCache):
         answer = {made[key]: value for key, value in found.items()}
         if (
             asked is not None
-            and reads is not None
             and until > time.monotonic()
             and all(small_and_immutable(value, READ_BYTES_KEPT) for value in answer.values())
         ):

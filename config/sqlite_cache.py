@@ -21,7 +21,7 @@ import time
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 
 from . import process
-from .change_mark import IMMUTABLE, ChangeMark, small_and_immutable
+from .change_mark import IMMUTABLE, ChangeMark, answer_key, small_and_immutable
 
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS cache "
@@ -165,15 +165,16 @@ class SQLiteCache(BaseCache):
         """As Django's; the answer is kept with the thread's rows read while the cache does not
         change, when it holds no value a caller could change (the content version is asked
         for on every request, and found in one dictionary lookup)."""
-        asked = (tuple(keys), version)
+        keys = tuple(keys)
+        asked = answer_key(keys, version)
         reads = self._reads()
-        kept = reads.get(asked)
+        kept = reads.get(asked) if asked is not None else None
         if kept is not None and (kept[1] is None or kept[1] > time.time()):
             return dict(kept[0])
-        made = {self._made_keys(key, version): key for key in asked[0]}
+        made = {self._made_keys(key, version): key for key in keys}
         rows = self._rows(list(made))
         found = {made[key]: _decode(value) for key, value, _ in rows}
-        if all(type(key) is str for key in asked[0]) and all(
+        if asked is not None and all(
             small_and_immutable(value, READ_BYTES_KEPT) for value in found.values()
         ):
             expiries = [expires for _, _, expires in rows if expires is not None]

@@ -123,6 +123,12 @@ def test_an_answer_read_again_is_each_callers_own_and_ends_with_its_first_expiry
     assert cache.get_many(["version", "due"]) == {"version": "one"}
 
 
+def test_a_remembered_answer_is_never_given_for_another_version(feed):
+    cache.set(KEY, "v1", None, version=1)
+    assert cache.get_many([KEY], version=1) == {KEY: "v1"}
+    assert cache.get_many([KEY], version=1.0) == {}  # stored under ":1.0:…"
+
+
 def test_without_its_subscription_a_process_reads_everything_from_redis(
     feed, own_redis, monkeypatch, settings
 ):

@@ -164,3 +164,10 @@ def test_a_change_is_read_at_once_even_where_the_random_module_is_seeded(tmp_pat
     random.seed(7)
     cache_at(path).set("version", "two", 60)
     assert cache.get("version") == "two"
+
+
+def test_a_remembered_answer_is_never_given_for_another_version(tmp_path):
+    cache = cache_at(tmp_path / "cache.sqlite3")
+    cache.set("version", "v1", None, version=1)
+    assert cache.get_many(["version"], version=1) == {"version": "v1"}
+    assert cache.get_many(["version"], version=1.0) == {}  # stored under ":1.0:version"

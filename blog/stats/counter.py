@@ -73,9 +73,10 @@ def count_view(post_pk, day):
 
 def count_view_at(version, post_pk, day):
     """As count_view, while the content version is still `version` (blog/freshness.py): None,
-    and nothing counted, once it moved on. Where this process holds its views the version is read as
-    every request reads it (from memory while the cache's change feed is quiet); else, where
-    the cache and the buffer share a Redis, it is checked in the round trip that counts."""
+    and nothing counted, once it moved on. Where this process holds its views the version is
+    read as every request reads it (from memory while the cache's change feed is quiet); else,
+    where the cache and the buffer share a Redis, it is checked in the round trip that
+    counts."""
     condition = None
     if not buffer.holds_views():  # else counting is no round trip, and the version is known
         condition = freshness.condition_for(version, hot.INKWELL_VIEWS_BUFFER)
