@@ -2,7 +2,7 @@
 worker.
 
 Each gunicorn worker runs on a CPU of its own when there are no more CPUs than workers (see
-pre_fork); INKWELL_PIN_WORKERS=1 pins them always, =0 never.
+_cpus_to_pin); INKWELL_PIN_WORKERS=1 pins them always, =0 never.
 
 The worker (`manage.py db_worker`, a process of its own) lives and dies with the gunicorn
 master, so `make run` and the container are one process group that stops on Ctrl-C or SIGTERM;
@@ -12,6 +12,7 @@ per deployment is enough).
 """
 
 import collections
+import contextlib
 import ctypes
 import gc
 import os
@@ -94,34 +95,99 @@ def on_exit(server):
 
 
 PIN_WORKERS = os.environ.get("INKWELL_PIN_WORKERS", "auto")
+if PIN_WORKERS not in {"auto", "1", "0"}:
+    raise ValueError(f"INKWELL_PIN_WORKERS is {PIN_WORKERS!r}: auto, 1 or 0")
 
 
-def _cpus():
+# A worker's threads take turns holding the interpreter lock, and when they run on different
+# CPUs every hand-over wakes a thread on another core: on this project's 2-CPU bench one worker
+# served a replayed page for 470 us of CPU, pinned to one CPU for 212, and two pinned workers
+# served 28% more pages a second than two free ones. So each worker gets a CPU of its own, the
+# one the fewest live workers use, chosen in the master, which knows them all. Where the
+# workers are fewer than the CPUs (a container given a share of a big machine) the kernel
+# places them better than a fixed choice would.
+
+
+def _allowed_cpus():
     try:
         return sorted(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
+    except (AttributeError, OSError):  # not Linux, or not allowed to ask
         return []
 
 
-def pre_fork(server, worker):
-    """Choose, in the master (which knows the live workers), the CPU a new worker runs on: the
-    one the fewest live workers use. A worker's threads take turns holding the interpreter
-    lock, and when they run on different CPUs every hand-over wakes a thread on another core:
-    on this project's 2-CPU bench, one worker served a replayed page for 470 us of CPU,
-    pinned to one CPU for 212, and two pinned workers served 28% more pages a second than two
-    free ones. Where the workers are fewer than the CPUs (a container given a share of a big
-    machine), the kernel places them better than a fixed choice would."""
-    worker.cpu = None
-    cpus = _cpus()
-    if PIN_WORKERS == "0" or not cpus or (PIN_WORKERS == "auto" and len(cpus) > server.num_workers):
+def _cpus_to_pin(server):
+    """The CPUs the workers are spread over, none when the kernel places them."""
+    cpus = _allowed_cpus()
+    if PIN_WORKERS == "0" or (PIN_WORKERS == "auto" and len(cpus) > server.num_workers):
+        return []
+    return cpus
+
+
+def _least_used(cpus, workers):
+    used = collections.Counter(getattr(worker, "cpu", None) for worker in workers)
+    first = os.getpid() % len(cpus)  # where two masters share a machine, ties go elsewhere
+    return min(cpus, key=lambda cpu: (used[cpu], (cpus.index(cpu) - first) % len(cpus)))
+
+
+def _move(pid, worker, cpus):
+    """Run every thread of the live worker `pid` on `cpus` (threads it starts later inherit it)."""
+    try:
+        for thread in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError):  # a thread that ended meanwhile
+                os.sched_setaffinity(int(thread), cpus)
+    except OSError:  # it exited
+        pass
+    worker.cpu = next(iter(cpus)) if len(cpus) == 1 else None
+
+
+def _spread(server):
+    """Even out the live workers over the CPUs again after one left or their number changed
+    (gunicorn's TTOU stops the oldest, wherever it runs), or free them all where pinning no
+    longer applies."""
+    cpus = _cpus_to_pin(server)
+    live = dict(server.WORKERS)
+    if not cpus:
+        for pid, worker in live.items():
+            if getattr(worker, "cpu", None) is not None:
+                _move(pid, worker, set(_allowed_cpus()))
         return
-    used = collections.Counter(getattr(live, "cpu", None) for live in server.WORKERS.values())
-    worker.cpu = min(cpus, key=lambda cpu: used[cpu])
+    while True:
+        on = {cpu: [] for cpu in cpus}
+        loose = []
+        for pid, worker in live.items():
+            on.get(getattr(worker, "cpu", None), loose).append(pid)
+        least = min(cpus, key=lambda cpu: len(on[cpu]))
+        most = max(cpus, key=lambda cpu: len(on[cpu]))
+        if loose:
+            pid = loose[0]
+        elif len(on[most]) - len(on[least]) > 1:
+            pid = on[most][-1]
+        else:
+            return
+        _move(pid, live[pid], {least})
+
+
+def pre_fork(server, worker):
+    cpus = _cpus_to_pin(server)
+    worker.cpu = _least_used(cpus, server.WORKERS.values()) if cpus else None
 
 
 def post_fork(server, worker):
-    if worker.cpu is not None:  # the threads the worker starts from now on inherit it
+    if worker.cpu is None:
+        return
+    try:  # the threads the worker starts from now on inherit it
         os.sched_setaffinity(0, {worker.cpu})
+    except OSError as error:  # a CPU gone since, a sandbox that forbids it: serve anyway
+        server.log.warning("worker %s runs where the kernel puts it: %s", os.getpid(), error)
+
+
+def child_exit(server, worker):
+    _spread(server)
+
+
+def nworkers_changed(server, new_value, old_value):
+    if old_value is not None:  # not at start: no worker runs yet
+        _spread(server)
 
 
 REFREEZE_SECONDS = 60

@@ -199,13 +199,16 @@ def _arrived(poll):
     takes it, so the reader waits for its turn again on every page (measured on one worker with
     32 connections: 6% fewer pages a second, 8% more CPU a page). A zero timeout never
     blocks, so holding the lock through the call stalls no one."""
-    return _epoll_wait(poll.fileno(), _EVENTS, 1, 0) != 0  # -1, an error: _drain finds it
+    found = _epoll_wait(poll.fileno(), _EVENTS, 1, 0)
+    if found < 0:  # the epoll itself is broken: the caller subscribes anew
+        raise OSError(ctypes.get_errno(), "epoll_wait on the subscription failed")
+    return found > 0
 
 
 try:
-    _epoll_wait = ctypes.PyDLL(None).epoll_wait  # PyDLL: called with the interpreter lock held
-    _epoll_wait.argtypes = (ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_int)
-    _epoll_wait.restype = ctypes.c_int
+    # PyDLL: called with the interpreter lock held; plain ints and a buffer need no argtypes,
+    # which would cost more than the call.
+    _epoll_wait = ctypes.PyDLL(None, use_errno=True).epoll_wait
     _EVENTS = ctypes.create_string_buffer(64)  # room for one struct epoll_event, never read
 except (OSError, AttributeError):  # no C library to load it from: select's, lock and all
 

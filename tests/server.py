@@ -47,6 +47,10 @@ class Server:
             STATICFILES_BACKEND="django.contrib.staticfiles.storage.StaticFilesStorage",
             GUNICORN_CMD_ARGS=f"--access-logformat {shlex.quote('%(p)s %(s)s %(r)s')}",
             PYTHONPATH=str(ROOT),
+            # Pinned workers on an otherwise idle machine: the one whose CPU the test client
+            # leaves free wins every accept, and a test of many workers needs both to answer
+            # (tests/test_worker_cpus.py pins them).
+            INKWELL_PIN_WORKERS="0",
         )
         self.env.update(environ)
         self.log = self.var / "gunicorn.log"
