@@ -11,7 +11,9 @@ import pytest
 
 from tests.server import Server
 
-CPUS = sorted(os.sched_getaffinity(0))
+# gunicorn is started on at most two of this machine's CPUs (it inherits the test's own), so
+# that "as many workers as CPUs" stays two workers on a big machine.
+CPUS = sorted(os.sched_getaffinity(0))[:2]
 
 
 def gunicorn_workers(server):
@@ -46,7 +48,12 @@ def started(tmp_path):
     def start(**options):
         server = Server(tmp_path / str(len(servers)), **options)
         servers.append(server)
-        server.start()
+        own = os.sched_getaffinity(0)
+        os.sched_setaffinity(0, CPUS)
+        try:
+            server.start()
+        finally:
+            os.sched_setaffinity(0, own)
         return server
 
     yield start
