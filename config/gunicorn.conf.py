@@ -123,21 +123,28 @@ def _cpus_to_pin(server):
     return cpus
 
 
+def _cpu_of(worker):
+    # A worker forked before a reload (SIGHUP) brought these hooks in has no CPU of its own.
+    return getattr(worker, "cpu", None)
+
+
 def _least_used(cpus, workers):
-    used = collections.Counter(getattr(worker, "cpu", None) for worker in workers)
+    used = collections.Counter(_cpu_of(worker) for worker in workers)
     first = os.getpid() % len(cpus)  # where two masters share a machine, ties go elsewhere
     return min(cpus, key=lambda cpu: (used[cpu], (cpus.index(cpu) - first) % len(cpus)))
 
 
-def _move(pid, worker, cpus):
-    """Run every thread of the live worker `pid` on `cpus` (threads it starts later inherit it)."""
+def _move(pid, worker, cpu):
+    """Run every thread of the live worker `pid` on `cpu`, or on all allowed CPUs where `cpu` is
+    None (threads it starts later inherit it)."""
+    cpus = {cpu} if cpu is not None else set(_allowed_cpus())
     try:
         for thread in os.listdir(f"/proc/{pid}/task"):
             with contextlib.suppress(OSError):  # a thread that ended meanwhile
                 os.sched_setaffinity(int(thread), cpus)
     except OSError:  # it exited
         pass
-    worker.cpu = next(iter(cpus)) if len(cpus) == 1 else None
+    worker.cpu = cpu
 
 
 def _spread(server):
@@ -148,15 +155,15 @@ def _spread(server):
     live = dict(server.WORKERS)
     if not cpus:
         for pid, worker in live.items():
-            if getattr(worker, "cpu", None) is not None:
-                _move(pid, worker, set(_allowed_cpus()))
+            if _cpu_of(worker) is not None:
+                _move(pid, worker, None)
         return
     while True:
         on = {cpu: [] for cpu in cpus}
         loose = []
         for pid, worker in live.items():
-            on.get(getattr(worker, "cpu", None), loose).append(pid)
-        least = min(cpus, key=lambda cpu: len(on[cpu]))
+            on.get(_cpu_of(worker), loose).append(pid)
+        least = _least_used(cpus, live.values())
         most = max(cpus, key=lambda cpu: len(on[cpu]))
         if loose:
             pid = loose[0]
@@ -164,7 +171,7 @@ def _spread(server):
             pid = on[most][-1]
         else:
             return
-        _move(pid, live[pid], {least})
+        _move(pid, live[pid], least)
 
 
 def pre_fork(server, worker):
